@@ -1,0 +1,115 @@
+// Package cli is the guide command's front end: it parses the command line,
+// runs the pipeline, prints problems one per line as path:line:col: message,
+// and maps the outcome to an exit code.
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/okcguide/guide/internal/diag"
+	"github.com/okcguide/guide/internal/pipeline"
+	"github.com/okcguide/guide/internal/publish"
+)
+
+// Exit codes.
+const (
+	ExitOK          = 0
+	ExitFailed      = 1
+	ExitUsage       = 2
+	ExitInterrupted = 130
+)
+
+const usage = `usage: guide <command> [flags]
+
+Commands:
+  build   render the guide into a folder (default public/)
+
+Run "guide <command> -h" for a command's flags.
+`
+
+// Main runs the guide command with args (without the program name).
+func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "build":
+		return build(args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return ExitOK
+	default:
+		fmt.Fprintf(stderr, "guide: unknown command %q\n%s", args[0], usage)
+		return ExitUsage
+	}
+}
+
+func build(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("guide build", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	source := fs.String("source", ".", "the guide's source `folder` (with hugo.toml, content/, layouts/, assets/)")
+	dest := fs.String("destination", "public", "the output `folder`; replaced in one step when the build succeeds")
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "guide build: unexpected argument %q\n", fs.Arg(0))
+		return ExitUsage
+	}
+	stop := onInterrupt(*dest, stderr)
+	defer stop()
+	sum, err := pipeline.Build(pipeline.Options{Source: *source, Dest: *dest, Log: stderr})
+	if err != nil {
+		report(stderr, err)
+		return ExitFailed
+	}
+	fmt.Fprintln(stdout, sum)
+	return ExitOK
+}
+
+// report prints each problem on its own line.
+func report(w io.Writer, err error) {
+	for _, e := range diag.Lines(err) {
+		fmt.Fprintln(w, e.Error())
+	}
+}
+
+// onInterrupt makes SIGINT and SIGTERM stop the build cleanly: the staging
+// folder is removed (never during the final swap) and the process exits
+// with 130, leaving the destination as it was.
+func onInterrupt(dest string, stderr io.Writer) (stop func()) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ch:
+			publish.Lock()
+			os.RemoveAll(publish.Staging(absPath(dest)))
+			fmt.Fprintln(stderr, "guide: interrupted; the destination was left as it was")
+			os.Exit(ExitInterrupted)
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(ch)
+		close(done)
+	}
+}
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}

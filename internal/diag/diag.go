@@ -1,0 +1,108 @@
+// Package diag is how every stage of the guide's build reports a problem:
+// as one line, "path:line:col: what is wrong", with the path relative to
+// the site's source directory so an editor can jump straight to it.
+package diag
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Error is one problem in one file. Line and Col are 1-based; zero means
+// unknown.
+type Error struct {
+	File string
+	Line int
+	Col  int
+	Rule string // optional short name of the check that failed
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(filepath.ToSlash(e.File))
+		if e.Line > 0 {
+			fmt.Fprintf(&b, ":%d", e.Line)
+			if e.Col > 0 {
+				fmt.Fprintf(&b, ":%d", e.Col)
+			}
+		}
+		b.WriteString(": ")
+	}
+	if e.Rule != "" {
+		b.WriteString(e.Rule)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// List is a set of problems reported together. Its Error method prints
+// one problem per line, sorted by file, line and column.
+type List []*Error
+
+func (l List) Error() string {
+	l.Sort()
+	lines := make([]string, len(l))
+	for i, e := range l {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Sort orders the list by file, line, column, then message, and drops
+// exact duplicates' order dependence.
+func (l List) Sort() {
+	sort.SliceStable(l, func(i, j int) bool {
+		a, b := l[i], l[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Col != b.Col {
+			return a.Col < b.Col
+		}
+		return a.Error() < b.Error()
+	})
+}
+
+// Errorf returns a single-problem error for file at line:col.
+func Errorf(file string, line, col int, format string, args ...any) *Error {
+	return &Error{File: file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Lines returns the problems in err as a list: a List as it is, one *Error
+// as a list of one, and anything else as one problem with no file.
+func Lines(err error) List {
+	if err == nil {
+		return nil
+	}
+	var l List
+	if errors.As(err, &l) {
+		return l
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return List{e}
+	}
+	return List{{Msg: err.Error()}}
+}
+
+// Rel makes path relative to root when it lies inside it, and returns it
+// unchanged otherwise.
+func Rel(root, path string) string {
+	if root == "" || !filepath.IsAbs(path) {
+		return path
+	}
+	r, err := filepath.Rel(root, path)
+	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return path
+	}
+	return r
+}

@@ -1,0 +1,376 @@
+// Package offline is the build stage that makes the rendered guide work
+// with no connection and installable from a phone's home screen. It adds
+// to the staging directory:
+//
+//   - icons/: PNG icons (192, 512, 512 maskable, 180 apple-touch-icon)
+//     rasterised from the one SVG in assets/icons/icon.svg, plus that SVG;
+//   - manifest.webmanifest, with relative start_url and scope;
+//   - sw.js, from the template assets/sw.js, with the build's version and
+//     the precache list: every file a page needs offline, each with a
+//     revision taken from its content;
+//   - _headers, for static hosts that read it.
+//
+// Everything it writes is deterministic: the same staging tree gives the
+// same bytes.
+package offline
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/srwiley/oksvg"
+	"github.com/srwiley/rasterx"
+
+	"github.com/okcguide/guide/internal/diag"
+)
+
+// IconSource and WorkerTemplate are where, under the site's source
+// directory, the stage reads its two inputs.
+const (
+	IconSource     = "assets/icons/icon.svg"
+	WorkerTemplate = "assets/sw.js"
+	OfflinePage    = "offline.html"
+)
+
+// Options describes the site for the manifest.
+type Options struct {
+	Source          string // site source directory
+	Dir             string // staging directory, already rendered
+	Name            string
+	ShortName       string
+	Description     string
+	Lang            string
+	ThemeColor      string
+	BackgroundColor string
+}
+
+// Entry is one precached file: its path relative to the site's root and a
+// revision (empty when the name is already fingerprinted).
+type Entry struct {
+	Path     string
+	Revision string
+	Size     int64
+}
+
+// Result says what the stage did.
+type Result struct {
+	// Precache lists every precached file, sorted by path.
+	Precache []Entry
+	// Version names this build's cache; it changes when any entry does.
+	Version string
+	// Written lists the files this stage wrote (relative, slash-separated),
+	// for the minify stage.
+	Written []string
+}
+
+// PrecacheBytes is the total size of the precache list.
+func (r *Result) PrecacheBytes() int64 {
+	var n int64
+	for _, e := range r.Precache {
+		n += e.Size
+	}
+	return n
+}
+
+type icon struct {
+	name     string
+	size     int
+	maskable bool
+}
+
+var icons = []icon{
+	{"icons/icon-192.png", 192, false},
+	{"icons/icon-512.png", 512, false},
+	{"icons/icon-maskable-512.png", 512, true},
+	{"icons/apple-touch-icon.png", 180, true},
+}
+
+// Run adds the offline files to opts.Dir.
+func Run(opts Options) (*Result, error) {
+	res := &Result{}
+	write := func(name string, data []byte) error {
+		p := filepath.Join(opts.Dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			return err
+		}
+		res.Written = append(res.Written, name)
+		return nil
+	}
+
+	svg, err := os.ReadFile(filepath.Join(opts.Source, IconSource))
+	if err != nil {
+		return nil, &diag.Error{File: IconSource, Msg: "cannot read the icon: " + unwrapPathErr(err)}
+	}
+	for _, ic := range icons {
+		data, err := rasterize(svg, ic.size, ic.maskable, opts.ThemeColor)
+		if err != nil {
+			return nil, err
+		}
+		if err := write(ic.name, data); err != nil {
+			return nil, err
+		}
+	}
+	if err := write("icons/icon.svg", svg); err != nil {
+		return nil, err
+	}
+
+	manifest, err := manifestJSON(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := write("manifest.webmanifest", manifest); err != nil {
+		return nil, err
+	}
+	res.Precache, err = precacheList(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := write("_headers", headers(res.Precache)); err != nil {
+		return nil, err
+	}
+	if !hasEntry(res.Precache, OfflinePage) {
+		return nil, &diag.Error{File: "content/offline.md", Msg: "missing: the offline page (" + OfflinePage + ") was not rendered"}
+	}
+	res.Version = version(res.Precache)
+
+	tmpl, err := os.ReadFile(filepath.Join(opts.Source, WorkerTemplate))
+	if err != nil {
+		return nil, &diag.Error{File: WorkerTemplate, Msg: "cannot read the service worker template: " + unwrapPathErr(err)}
+	}
+	sw, err := fillWorker(tmpl, res)
+	if err != nil {
+		return nil, err
+	}
+	if err := write("sw.js", sw); err != nil {
+		return nil, err
+	}
+	sort.Strings(res.Written)
+	return res, nil
+}
+
+func hasEntry(es []Entry, p string) bool {
+	for _, e := range es {
+		if e.Path == p {
+			return true
+		}
+	}
+	return false
+}
+
+func unwrapPathErr(err error) string {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// rasterize draws the SVG at size×size. A maskable icon keeps the artwork
+// inside the central 80% safe zone on a background of the theme color.
+func rasterize(svg []byte, size int, maskable bool, theme string) ([]byte, error) {
+	ic, err := oksvg.ReadIconStream(bytes.NewReader(svg), oksvg.StrictErrorMode)
+	if err != nil {
+		return nil, &diag.Error{File: IconSource, Msg: "invalid SVG: " + err.Error()}
+	}
+	if ic.ViewBox.W <= 0 || ic.ViewBox.H <= 0 {
+		return nil, &diag.Error{File: IconSource, Msg: "invalid SVG: it needs a viewBox with a width and height"}
+	}
+	img := image.NewRGBA(image.Rect(0, 0, size, size))
+	s := float64(size)
+	x, y, w := 0.0, 0.0, s
+	if maskable {
+		bg, err := parseHex(theme)
+		if err != nil {
+			return nil, &diag.Error{File: "hugo.toml", Msg: "params.themeColor: " + err.Error()}
+		}
+		draw.Draw(img, img.Bounds(), &image.Uniform{bg}, image.Point{}, draw.Src)
+		w = s * 0.8
+		x, y = (s-w)/2, (s-w)/2
+	}
+	ic.SetTarget(x, y, w, w)
+	scanner := rasterx.NewScannerGV(size, size, img, img.Bounds())
+	ic.Draw(rasterx.NewDasher(size, size, scanner), 1)
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	if err := enc.Encode(&buf, img); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func parseHex(s string) (color.RGBA, error) {
+	var c color.RGBA
+	c.A = 0xff
+	if len(s) != 7 || s[0] != '#' {
+		return c, fmt.Errorf("want a color like #0b3d91, got %q", s)
+	}
+	b, err := hex.DecodeString(s[1:])
+	if err != nil {
+		return c, fmt.Errorf("want a color like #0b3d91, got %q", s)
+	}
+	c.R, c.G, c.B = b[0], b[1], b[2]
+	return c, nil
+}
+
+type manifestIcon struct {
+	Src     string `json:"src"`
+	Sizes   string `json:"sizes"`
+	Type    string `json:"type"`
+	Purpose string `json:"purpose,omitempty"`
+}
+
+func manifestJSON(o Options) ([]byte, error) {
+	var ics []manifestIcon
+	for _, ic := range icons {
+		if ic.name == "icons/apple-touch-icon.png" {
+			continue
+		}
+		mi := manifestIcon{Src: ic.name, Sizes: fmt.Sprintf("%dx%d", ic.size, ic.size), Type: "image/png"}
+		if ic.maskable {
+			mi.Purpose = "maskable"
+		}
+		ics = append(ics, mi)
+	}
+	ics = append(ics, manifestIcon{Src: "icons/icon.svg", Sizes: "any", Type: "image/svg+xml"})
+	m := struct {
+		Name            string         `json:"name"`
+		ShortName       string         `json:"short_name"`
+		Description     string         `json:"description"`
+		Lang            string         `json:"lang"`
+		ID              string         `json:"id"`
+		StartURL        string         `json:"start_url"`
+		Scope           string         `json:"scope"`
+		Display         string         `json:"display"`
+		ThemeColor      string         `json:"theme_color"`
+		BackgroundColor string         `json:"background_color"`
+		Icons           []manifestIcon `json:"icons"`
+	}{o.Name, o.ShortName, o.Description, o.Lang, "./", "./", "./", "standalone", o.ThemeColor, o.BackgroundColor, ics}
+	return json.MarshalIndent(m, "", "  ")
+}
+
+// fingerprinted matches names Hugo gave a content hash, like
+// main.min.3b62…d322.css.
+var fingerprinted = regexp.MustCompile(`\.[0-9a-f]{64}\.[a-z0-9]+$`)
+
+// precacheList walks the staging directory for everything a page needs
+// offline: pages, styles, scripts, icons, the manifest and the vCard.
+func precacheList(dir string) ([]Entry, error) {
+	var out []Entry
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if !precached(rel) {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		e := Entry{Path: rel, Size: int64(len(data))}
+		if !fingerprinted.MatchString(rel) {
+			sum := sha256.Sum256(data)
+			e.Revision = hex.EncodeToString(sum[:8])
+		}
+		out = append(out, e)
+		return nil
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, err
+}
+
+func precached(rel string) bool {
+	if rel == "sw.js" || strings.HasPrefix(path.Base(rel), "_") {
+		return false
+	}
+	switch path.Ext(rel) {
+	case ".html", ".css", ".js", ".png", ".svg", ".webmanifest", ".vcf", ".ico", ".webp":
+		return true
+	}
+	return false
+}
+
+func version(es []Entry) string {
+	h := sha256.New()
+	for _, e := range es {
+		fmt.Fprintf(h, "%s %s\n", e.Path, e.Revision)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+var (
+	versionRe  = regexp.MustCompile(`(?m)^const VERSION = '[^']*';`)
+	precacheRe = regexp.MustCompile(`(?m)^const PRECACHE = \[\];`)
+)
+
+func fillWorker(tmpl []byte, r *Result) ([]byte, error) {
+	if !versionRe.Match(tmpl) || !precacheRe.Match(tmpl) {
+		return nil, &diag.Error{File: WorkerTemplate, Msg: "the template must contain the lines `const VERSION = '…';` and `const PRECACHE = [];`"}
+	}
+	list := make([][2]string, len(r.Precache))
+	for i, e := range r.Precache {
+		list[i] = [2]string{e.Path, e.Revision}
+	}
+	js, err := json.Marshal(list)
+	if err != nil {
+		return nil, err
+	}
+	out := versionRe.ReplaceAllLiteral(tmpl, []byte("const VERSION = '"+r.Version+"';"))
+	out = precacheRe.ReplaceAllLiteral(out, append(append([]byte("const PRECACHE = "), js...), ';'))
+	return out, nil
+}
+
+// CSP is the Content-Security-Policy every page carries (as a meta tag from
+// layouts/_partials/csp.html, and as a header in _headers).
+const CSP = "default-src 'self'; img-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'; frame-ancestors 'none'"
+
+// headers is the _headers file (read by Netlify, Cloudflare Pages and
+// others): security headers for every path; no-cache for pages and the
+// service worker so updates are seen; a year, immutable, for fingerprinted
+// files.
+func headers(es []Entry) []byte {
+	var b strings.Builder
+	b.WriteString("/*\n")
+	b.WriteString("  Content-Security-Policy: " + CSP + "\n")
+	b.WriteString("  Referrer-Policy: no-referrer\n")
+	b.WriteString("  X-Content-Type-Options: nosniff\n")
+	b.WriteString("  Permissions-Policy: camera=(), microphone=(), geolocation=(), payment=(), usb=()\n")
+	rule := func(p, cc string) {
+		fmt.Fprintf(&b, "/%s\n  Cache-Control: %s\n", p, cc)
+	}
+	rule("sw.js", "no-cache")
+	rule("manifest.webmanifest", "no-cache")
+	for _, e := range es {
+		switch {
+		case e.Revision == "":
+			rule(e.Path, "public, max-age=31536000, immutable")
+		case strings.HasSuffix(e.Path, ".html"):
+			if strings.HasSuffix(e.Path, "index.html") {
+				rule(strings.TrimSuffix(e.Path, "index.html"), "no-cache")
+			}
+			rule(e.Path, "no-cache")
+		}
+	}
+	return []byte(b.String())
+}

@@ -1,0 +1,155 @@
+// Package pipeline runs the guide's build from source to published folder:
+//
+//	content → render (Hugo, into a staging dir) → offline (icons, manifest,
+//	precache list, sw.js) → shrink (minify what Hugo did not) → verify
+//	(links, budgets) → publish (atomic swap into the destination)
+//
+// Each stage is its own package; this one only wires them together, so a
+// failure at any stage leaves the destination as it was.
+package pipeline
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/okcguide/guide/internal/offline"
+	"github.com/okcguide/guide/internal/publish"
+	"github.com/okcguide/guide/internal/render"
+	"github.com/okcguide/guide/internal/shrink"
+	"github.com/okcguide/guide/internal/verify"
+)
+
+// Options configures one build.
+type Options struct {
+	Source string // site source directory
+	Dest   string // destination folder, replaced atomically
+	// Preview builds for live preview: Hugo's development environment and
+	// no service worker, so edits show at once.
+	Preview bool
+	// Log receives Hugo's warnings.
+	Log io.Writer
+}
+
+// Summary describes a finished build.
+type Summary struct {
+	Pages    int
+	Report   *verify.Report
+	Offline  *offline.Result
+	Duration time.Duration
+}
+
+// String is the one-line summary `guide build` prints.
+func (s *Summary) String() string {
+	r := s.Report
+	return fmt.Sprintf("built %d pages, %d files, %s; largest page %s gzip with CSS (%s); precache %s; JS %s gzip; %s",
+		r.Pages, r.Files, kb(r.TotalBytes), kb(r.LargestGzip), r.LargestPage, kb(r.PrecacheBytes), kb(r.JSGzip),
+		s.Duration.Round(time.Millisecond))
+}
+
+func kb(n int64) string { return fmt.Sprintf("%.1f KB", float64(n)/1024) }
+
+// Build runs every stage and publishes the result to opts.Dest.
+func Build(opts Options) (*Summary, error) {
+	start := time.Now()
+	src, err := filepath.Abs(opts.Source)
+	if err != nil {
+		return nil, err
+	}
+	dest, err := filepath.Abs(opts.Dest)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := os.Stat(src); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("%s: the source directory does not exist", opts.Source)
+	}
+	staging, err := publish.Prepare(dest)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := stages(src, staging, opts)
+	if err != nil {
+		os.RemoveAll(staging)
+		return nil, err
+	}
+	if err := publish.Swap(staging, dest); err != nil {
+		os.RemoveAll(staging)
+		return nil, err
+	}
+	sum.Duration = time.Since(start)
+	return sum, nil
+}
+
+// stages renders and checks the site in dir, without publishing it.
+func stages(src, dir string, opts Options) (*Summary, error) {
+	env := "production"
+	if opts.Preview {
+		env = "development"
+	}
+	site, err := render.Render(render.Options{Source: src, Dest: dir, Environment: env, Log: opts.Log})
+	if err != nil {
+		return nil, err
+	}
+	sum := &Summary{Pages: site.Pages}
+	var precache []string
+	if !opts.Preview {
+		res, err := offline.Run(offline.Options{
+			Source:          src,
+			Dir:             dir,
+			Name:            site.Title[site.Languages[0]],
+			ShortName:       str(site.Params["shortname"]),
+			Description:     str(site.Params["description"]),
+			Lang:            site.Languages[0],
+			ThemeColor:      str(site.Params["themecolor"]),
+			BackgroundColor: str(site.Params["backgroundcolor"]),
+		})
+		if err != nil {
+			return nil, err
+		}
+		if err := shrink.Files(dir, res.Written); err != nil {
+			return nil, err
+		}
+		for _, e := range res.Precache {
+			precache = append(precache, e.Path)
+		}
+		sum.Offline = res
+	}
+	budgets := budgetsFrom(site.Params)
+	if opts.Preview {
+		budgets = verify.Budgets{}
+	}
+	rep, err := verify.Check(dir, precache, budgets)
+	if err != nil {
+		return nil, err
+	}
+	sum.Report = rep
+	return sum, nil
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// budgetsFrom reads [params.guide.budgets] from the site config.
+func budgetsFrom(params map[string]any) verify.Budgets {
+	b := verify.DefaultBudgets
+	g, _ := params["guide"].(map[string]any)
+	bm, _ := g["budgets"].(map[string]any)
+	set := func(key string, dst *int64) {
+		switch v := bm[key].(type) {
+		case int:
+			*dst = int64(v)
+		case int64:
+			*dst = v
+		case float64:
+			*dst = int64(v)
+		}
+	}
+	set("pagegzip", &b.PageGzip)
+	set("jsgzip", &b.JSGzip)
+	set("precache", &b.Precache)
+	return b
+}

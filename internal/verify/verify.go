@@ -1,0 +1,375 @@
+// Package verify is the last check before the guide is published. It reads
+// the finished staging tree as a browser would and fails the build when:
+//
+//   - a link or asset reference does not resolve to a file (or to an id in
+//     that file, for a #fragment);
+//   - a page references its own site by an absolute or root-relative URL,
+//     which would break hosting under a sub-path or from a folder;
+//   - a page loads anything from another origin, or links out without
+//     rel="noopener noreferrer";
+//   - a page lacks its Content-Security-Policy, lang, title or single h1;
+//   - a page with its CSS, all JavaScript, or the precache list is over its
+//     byte budget (gzip sizes for the first two).
+package verify
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/net/html"
+
+	"github.com/okcguide/guide/internal/diag"
+)
+
+// Budgets are byte limits; zero means no limit.
+type Budgets struct {
+	PageGzip int64 // each HTML page plus the CSS it loads, gzip
+	JSGzip   int64 // all JavaScript files, gzip
+	Precache int64 // all precached files, raw bytes
+}
+
+// DefaultBudgets are used for any budget the site config leaves out.
+var DefaultBudgets = Budgets{PageGzip: 14 * 1024, JSGzip: 6 * 1024, Precache: 300 * 1024}
+
+// Report is what verify measured.
+type Report struct {
+	Pages         int
+	Files         int
+	TotalBytes    int64
+	LargestPage   string
+	LargestGzip   int64 // the largest page with its CSS, gzip
+	JSGzip        int64
+	PrecacheBytes int64
+}
+
+type page struct {
+	path string
+	doc  *html.Node
+	ids  map[string]bool
+}
+
+// Check verifies the tree in dir. precache lists the precached paths.
+func Check(dir string, precache []string, b Budgets) (*Report, error) {
+	r := &Report{}
+	var errs diag.List
+	pages := map[string]*page{}
+	files := map[string]int64{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		files[rel] = info.Size()
+		r.Files++
+		r.TotalBytes += info.Size()
+		if path.Ext(rel) == ".html" {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			doc, err := html.Parse(bytes.NewReader(data))
+			if err != nil {
+				errs = append(errs, &diag.Error{File: rel, Msg: "cannot parse HTML: " + err.Error()})
+				return nil
+			}
+			pages[rel] = &page{path: rel, doc: doc, ids: ids(doc)}
+			r.Pages++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	names := make([]string, 0, len(pages))
+	for n := range pages {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	gz := gzipSizer{dir: dir, cache: map[string]int64{}}
+	for _, n := range names {
+		pg := pages[n]
+		errs = append(errs, checkPage(pg, pages, files)...)
+		size := gz.size(n)
+		for _, css := range stylesheets(pg) {
+			size += gz.size(css)
+		}
+		if size > r.LargestGzip {
+			r.LargestGzip, r.LargestPage = size, n
+		}
+		if b.PageGzip > 0 && size > b.PageGzip {
+			errs = append(errs, &diag.Error{File: n, Rule: "budget", Msg: fmt.Sprintf("page with its CSS is %d bytes gzip, over the budget of %d (params.guide.budgets.pageGzip)", size, b.PageGzip)})
+		}
+	}
+	var jsNames []string
+	for f := range files {
+		if path.Ext(f) == ".js" {
+			jsNames = append(jsNames, f)
+		}
+	}
+	sort.Strings(jsNames)
+	for _, f := range jsNames {
+		r.JSGzip += gz.size(f)
+	}
+	if b.JSGzip > 0 && r.JSGzip > b.JSGzip {
+		errs = append(errs, &diag.Error{File: strings.Join(jsNames, ", "), Rule: "budget", Msg: fmt.Sprintf("JavaScript is %d bytes gzip in all, over the budget of %d (params.guide.budgets.jsGzip)", r.JSGzip, b.JSGzip)})
+	}
+	for _, p := range precache {
+		size, ok := files[p]
+		if !ok {
+			errs = append(errs, &diag.Error{File: "sw.js", Rule: "precache", Msg: "lists " + p + ", which is not in the output"})
+		}
+		r.PrecacheBytes += size
+	}
+	if b.Precache > 0 && r.PrecacheBytes > b.Precache {
+		errs = append(errs, &diag.Error{File: "sw.js", Rule: "budget", Msg: fmt.Sprintf("the precache list is %d bytes, over the budget of %d (params.guide.budgets.precache)", r.PrecacheBytes, b.Precache)})
+	}
+	if len(errs) > 0 {
+		errs.Sort()
+		return r, errs
+	}
+	return r, nil
+}
+
+type gzipSizer struct {
+	dir   string
+	cache map[string]int64
+}
+
+func (g gzipSizer) size(rel string) int64 {
+	if n, ok := g.cache[rel]; ok {
+		return n
+	}
+	data, err := os.ReadFile(filepath.Join(g.dir, filepath.FromSlash(rel)))
+	if err != nil {
+		return 0
+	}
+	n := GzipSize(data)
+	g.cache[rel] = n
+	return n
+}
+
+// GzipSize is the size of data compressed with gzip at the best level.
+func GzipSize(data []byte) int64 {
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	w.Write(data)
+	w.Close()
+	return int64(buf.Len())
+}
+
+func ids(doc *html.Node) map[string]bool {
+	m := map[string]bool{}
+	walk(doc, func(n *html.Node) {
+		if v := attr(n, "id"); v != "" {
+			m[v] = true
+		}
+		if n.Data == "a" {
+			if v := attr(n, "name"); v != "" {
+				m[v] = true
+			}
+		}
+	})
+	return m
+}
+
+func walk(n *html.Node, f func(*html.Node)) {
+	if n.Type == html.ElementNode {
+		f(n)
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		walk(c, f)
+	}
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// stylesheets lists the site files a page loads with <link rel=stylesheet>.
+func stylesheets(pg *page) []string {
+	var out []string
+	walk(pg.doc, func(n *html.Node) {
+		if n.Data == "link" && attr(n, "rel") == "stylesheet" {
+			if t, ok := resolve(pg.path, attr(n, "href")); ok {
+				out = append(out, t)
+			}
+		}
+	})
+	return out
+}
+
+// resolve turns a reference in page into a path under the site's root.
+func resolve(page, ref string) (string, bool) {
+	u, err := url.Parse(ref)
+	if err != nil || u.Scheme != "" || u.Host != "" || strings.HasPrefix(u.Path, "/") {
+		return "", false
+	}
+	if u.Path == "" {
+		return page, true
+	}
+	p := path.Join(path.Dir(page), u.Path)
+	if strings.HasSuffix(u.Path, "/") || u.Path == "." || u.Path == ".." {
+		p = path.Join(p, "index.html")
+	}
+	if p == ".." || strings.HasPrefix(p, "../") {
+		return "", false
+	}
+	return p, true
+}
+
+// refAttrs lists the attributes that reference other files.
+var refAttrs = map[string][]string{
+	"a":      {"href"},
+	"link":   {"href"},
+	"script": {"src"},
+	"img":    {"src"},
+	"source": {"src"},
+	"iframe": {"src"},
+	"video":  {"src", "poster"},
+	"audio":  {"src"},
+	"form":   {"action"},
+}
+
+func checkPage(pg *page, pages map[string]*page, files map[string]int64) diag.List {
+	var errs diag.List
+	add := func(rule, format string, args ...any) {
+		errs = append(errs, &diag.Error{File: pg.path, Rule: rule, Msg: fmt.Sprintf(format, args...)})
+	}
+	var h1, titles int
+	var csp, lang bool
+	walk(pg.doc, func(n *html.Node) {
+		switch n.Data {
+		case "html":
+			lang = attr(n, "lang") != ""
+		case "h1":
+			h1++
+		case "title":
+			if n.FirstChild != nil && strings.TrimSpace(n.FirstChild.Data) != "" {
+				titles++
+			}
+		case "meta":
+			if strings.EqualFold(attr(n, "http-equiv"), "content-security-policy") {
+				csp = true
+			}
+			if strings.EqualFold(attr(n, "http-equiv"), "refresh") {
+				add("links", "has a meta refresh")
+			}
+		}
+		for _, key := range refAttrs[n.Data] {
+			if !hasAttr(n, key) {
+				continue
+			}
+			ref := strings.TrimSpace(attr(n, key))
+			errs = append(errs, checkRef(pg, n, key, ref, pages, files)...)
+		}
+	})
+	if !lang {
+		add("page", "<html> has no lang attribute")
+	}
+	if titles != 1 {
+		add("page", "has %d <title> elements with text, want 1", titles)
+	}
+	if h1 != 1 {
+		add("page", "has %d <h1> headings, want 1", h1)
+	}
+	if !csp {
+		add("csp", "has no Content-Security-Policy meta tag")
+	}
+	return errs
+}
+
+func checkRef(pg *page, n *html.Node, key, ref string, pages map[string]*page, files map[string]int64) diag.List {
+	var errs diag.List
+	add := func(rule, format string, args ...any) {
+		errs = append(errs, &diag.Error{File: pg.path, Rule: rule, Msg: fmt.Sprintf(format, args...)})
+	}
+	if ref == "" {
+		add("links", "<%s %s> is empty", n.Data, key)
+		return errs
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		add("links", "<%s %s=%q> is not a valid URL", n.Data, key, ref)
+		return errs
+	}
+	switch u.Scheme {
+	case "tel", "mailto", "sms":
+		if n.Data != "a" {
+			add("links", "<%s %s=%q>: only links may use %s:", n.Data, key, ref, u.Scheme)
+		}
+		return errs
+	case "http", "https":
+		if n.Data != "a" {
+			add("origin", "<%s %s=%q> loads from another origin; every file must come from the site itself", n.Data, key, ref)
+			return errs
+		}
+		rel := strings.Fields(attr(n, "rel"))
+		if !contains(rel, "noopener") || !contains(rel, "noreferrer") {
+			add("links", "the link to %s needs rel=\"noopener noreferrer\"", ref)
+		}
+		return errs
+	case "":
+	default:
+		add("links", "<%s %s=%q> uses the %s: scheme", n.Data, key, ref, u.Scheme)
+		return errs
+	}
+	if u.Host != "" || strings.HasPrefix(u.Path, "/") {
+		add("links", "<%s %s=%q> is root-relative; links must be relative so the guide works under a sub-path", n.Data, key, ref)
+		return errs
+	}
+	target, ok := resolve(pg.path, ref)
+	if !ok {
+		add("links", "<%s %s=%q> points outside the site", n.Data, key, ref)
+		return errs
+	}
+	if _, ok := files[target]; !ok {
+		add("links", "<%s %s=%q>: %s does not exist", n.Data, key, ref, target)
+		return errs
+	}
+	if u.Fragment != "" {
+		if tp, ok := pages[target]; ok && !tp.ids[u.Fragment] {
+			add("links", "<%s %s=%q>: %s has no element with id %q", n.Data, key, ref, target, u.Fragment)
+		}
+	}
+	return errs
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
+}
