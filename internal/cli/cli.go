@@ -28,7 +28,9 @@ const (
 const usage = `usage: guide <command> [flags]
 
 Commands:
-  build   render the guide into a folder (default public/)
+  build   check the content, then render the guide into a folder (default public/)
+  check   check the content only: phone numbers, headings, links, plain words
+  serve   live preview on localhost; rebuilds and reloads on every save
 
 Run "guide <command> -h" for a command's flags.
 `
@@ -42,6 +44,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "build":
 		return build(args[1:], stdout, stderr)
+	case "check":
+		return check(args[1:], stdout, stderr)
+	case "serve":
+		return serve(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return ExitOK

@@ -1,0 +1,114 @@
+// Package sitetest helps tests build whole guide sites: it copies the real
+// site's source into a temporary folder and applies changes written as one
+// txtar archive, the way Hugo's own integration tests describe a site.
+package sitetest
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+)
+
+// SourceDirs are the parts of the repository that make up the site.
+var SourceDirs = []string{"hugo.toml", "content", "layouts", "assets", "data", "i18n"}
+
+// RepoRoot returns the repository root (the folder with go.mod).
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("sitetest: no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// CopySite copies the real site's source into a new temporary folder and
+// returns it.
+func CopySite(t testing.TB) string {
+	t.Helper()
+	root := RepoRoot(t)
+	dst := t.TempDir()
+	for _, name := range SourceDirs {
+		if err := copyTree(filepath.Join(root, name), filepath.Join(dst, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
+}
+
+// Apply writes each file of the txtar archive into dir, replacing files of
+// the same name.
+func Apply(t testing.TB, dir, archive string) {
+	t.Helper()
+	a := txtar.Parse([]byte(archive))
+	for _, f := range a.Files {
+		p := filepath.Join(dir, filepath.FromSlash(strings.TrimSpace(f.Name)))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Site returns a fresh copy of the real site with archive applied.
+func Site(t testing.TB, archive string) string {
+	t.Helper()
+	dir := CopySite(t)
+	Apply(t, dir, archive)
+	return dir
+}
+
+// ReadTree returns every file under dir, keyed by slash-separated path.
+func ReadTree(t testing.TB, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = data
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+}
