@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/okcguide/guide/internal/contacts"
+	"github.com/okcguide/guide/internal/diag"
 	"github.com/okcguide/guide/internal/offline"
 	"github.com/okcguide/guide/internal/publish"
 	"github.com/okcguide/guide/internal/render"
@@ -65,6 +67,9 @@ func Build(opts Options) (*Summary, error) {
 	if fi, err := os.Stat(src); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("%s: the source directory does not exist", opts.Source)
 	}
+	if err := precheck(src); err != nil {
+		return nil, err
+	}
 	staging, err := publish.Prepare(dest)
 	if err != nil {
 		return nil, err
@@ -80,6 +85,19 @@ func Build(opts Options) (*Summary, error) {
 	}
 	sum.Duration = time.Since(start)
 	return sum, nil
+}
+
+// precheck catches, before any work, the problems that would otherwise
+// surface as confusing errors deep inside a stage.
+func precheck(src string) error {
+	if _, err := contacts.Load(src); err != nil {
+		return err
+	}
+	pages, _ := filepath.Glob(filepath.Join(src, "content", "*.md"))
+	if len(pages) == 0 {
+		return &diag.Error{File: "content", Msg: "no pages: content/ has no markdown files"}
+	}
+	return nil
 }
 
 // stages renders and checks the site in dir, without publishing it.

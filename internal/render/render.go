@@ -78,11 +78,9 @@ func Render(opts Options) (*Site, error) {
 		env = "production"
 	}
 
-	capture := &logCapture{}
+	capture := &logCapture{forward: opts.Log}
+	defer capture.flush()
 	var w io.Writer = capture
-	if opts.Log != nil {
-		w = io.MultiWriter(capture, opts.Log)
-	}
 	logger := loggers.New(loggers.Options{
 		Level:         logg.LevelWarn,
 		StdOut:        io.Discard,
@@ -142,15 +140,39 @@ func Render(opts Options) (*Site, error) {
 }
 
 // logCapture collects what Hugo logs.
+// Errors are kept to be reported as diag errors; anything else (warnings)
+// goes on to forward.
 type logCapture struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	forward io.Writer
 }
 
 func (c *logCapture) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.buf.Write(p)
+}
+
+// flush passes every logged entry that is not an error on to forward.
+func (c *logCapture) flush() {
+	if c.forward == nil {
+		return
+	}
+	isErr := false
+	for _, l := range c.lines() {
+		if l == "" {
+			continue
+		}
+		if strings.HasPrefix(l, "ERROR ") {
+			isErr = true
+		} else if strings.HasPrefix(l, "WARN ") || strings.HasPrefix(l, "INFO ") {
+			isErr = false
+		}
+		if !isErr {
+			fmt.Fprintln(c.forward, l)
+		}
+	}
 }
 
 func (c *logCapture) lines() []string {
@@ -217,14 +239,36 @@ func parse(src, msg string) *diag.Error {
 	if e.File == "" {
 		e.Msg = cleanMsg(src, msg)
 	}
+	// A template error names the template that failed more precisely than
+	// the position Hugo gives (often the base template's).
+	if m := tmplRe.FindStringSubmatch(msg); m != nil && (e.File == "" || strings.HasPrefix(e.File, "layouts")) {
+		if _, err := os.Stat(filepath.Join(src, "layouts", m[1])); err == nil {
+			e.File = filepath.Join("layouts", m[1])
+			e.Line, _ = strconv.Atoi(m[2])
+			e.Col = 0
+			if m[3] != "" {
+				e.Col, _ = strconv.Atoi(m[3])
+			}
+			e.Msg = strings.TrimSpace(m[4])
+		}
+	}
 	return e
 }
+
+var (
+	tmplRe    = regexp.MustCompile(`template: ([\w./-]+\.\w+):(\d+)(?::(\d+))?: (.*)$`)
+	yamlPosRe = regexp.MustCompile(`^\[\d+:\d+\] `)
+)
 
 var noiseRe = regexp.MustCompile(`^(?:error calling errorf: |execute of template failed: |template: [^:]+:\d+:\d+: executing "[^"]*" at <[^>]*>: |failed to render shortcode "[^"]*": |failed to process shortcode: )+`)
 
 func cleanMsg(src, m string) string {
 	m = strings.ReplaceAll(m, src+string(filepath.Separator), "")
-	m = strings.TrimSpace(m)
+	// Keep the first line: YAML errors append a source excerpt.
+	if i := strings.IndexByte(m, '\n'); i >= 0 {
+		m = m[:i]
+	}
+	m = yamlPosRe.ReplaceAllString(strings.TrimSpace(m), "")
 	for {
 		n := noiseRe.ReplaceAllString(m, "")
 		if n == m {
