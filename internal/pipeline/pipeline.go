@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/gohugoio/hugo/common/hmaps"
+
 	"github.com/okcguide/guide/internal/contacts"
 	"github.com/okcguide/guide/internal/diag"
 	"github.com/okcguide/guide/internal/offline"
@@ -146,6 +148,18 @@ func stages(src, dir string, opts Options) (*Summary, error) {
 	return sum, nil
 }
 
+// table reads a TOML table from Hugo's config, whatever map type Hugo
+// gave it.
+func table(v any) map[string]any {
+	switch m := v.(type) {
+	case map[string]any:
+		return m
+	case hmaps.Params:
+		return m
+	}
+	return nil
+}
+
 func str(v any) string {
 	s, _ := v.(string)
 	return s
@@ -154,10 +168,9 @@ func str(v any) string {
 // budgetsFrom reads [params.guide.budgets] from the site config.
 func budgetsFrom(params map[string]any) verify.Budgets {
 	b := verify.DefaultBudgets
-	g, _ := params["guide"].(map[string]any)
-	bm, _ := g["budgets"].(map[string]any)
+	bmt := table(table(params["guide"])["budgets"])
 	set := func(key string, dst *int64) {
-		switch v := bm[key].(type) {
+		switch v := bmt[key].(type) {
 		case int:
 			*dst = int64(v)
 		case int64:

@@ -92,6 +92,7 @@ func Render(opts Options) (*Site, error) {
 	flags.Set("workingDir", src)
 	flags.Set("publishDir", dst)
 	flags.Set("environment", env)
+	flags.Set("noBuildLock", true)
 
 	osFs := afero.NewOsFs()
 	cfgs, err := allconfig.LoadConfig(allconfig.ConfigSourceDescriptor{

@@ -1,0 +1,270 @@
+package pipeline_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/okcguide/guide/internal/pipeline"
+	"github.com/okcguide/guide/internal/sitetest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// build builds the site in src into a new folder and returns it.
+func build(t *testing.T, src string) string {
+	t.Helper()
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := pipeline.Build(pipeline.Options{Source: src, Dest: dest}); err != nil {
+		t.Fatalf("build failed:\n%v", err)
+	}
+	return dest
+}
+
+var realSite struct {
+	dir  string
+	tree map[string][]byte
+}
+
+// real builds the repository's own site once per test binary.
+func real(t *testing.T) (string, map[string][]byte) {
+	t.Helper()
+	if realSite.dir == "" {
+		dir := build(t, sitetest.CopySite(t))
+		// t.TempDir is removed after the first test; keep a copy alive.
+		keep, err := os.MkdirTemp("", "guide-real-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.CopyFS(keep, os.DirFS(dir)); err != nil {
+			t.Fatal(err)
+		}
+		realSite.dir = keep
+		realSite.tree = sitetest.ReadTree(t, keep)
+	}
+	return realSite.dir, realSite.tree
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if realSite.dir != "" {
+		os.RemoveAll(realSite.dir)
+	}
+	os.Exit(code)
+}
+
+func parse(t *testing.T, name string, data []byte) *html.Node {
+	t.Helper()
+	doc, err := html.Parse(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return doc
+}
+
+func find(n *html.Node, match func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && match(n) {
+			out = append(out, n)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func text(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return strings.Join(strings.Fields(b.String()), "")
+}
+
+func htmlPages(tree map[string][]byte) []string {
+	var out []string
+	for name := range tree {
+		if path.Ext(name) == ".html" {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Every page is a complete, self-contained page a phone can use at once.
+func TestRealSitePages(t *testing.T) {
+	_, tree := real(t)
+	pages := htmlPages(tree)
+	if len(pages) < 9 {
+		t.Fatalf("only %d pages built: %v", len(pages), pages)
+	}
+	for _, name := range pages {
+		t.Run(name, func(t *testing.T) {
+			doc := parse(t, name, tree[name])
+			if h := find(doc, func(n *html.Node) bool { return n.Data == "html" }); len(h) != 1 || attr(h[0], "lang") == "" {
+				t.Error("no <html lang>")
+			}
+			if ts := find(doc, func(n *html.Node) bool { return n.Data == "title" }); len(ts) != 1 || text(ts[0]) == "" {
+				t.Error("want one non-empty <title>")
+			}
+			if h1 := find(doc, func(n *html.Node) bool { return n.Data == "h1" }); len(h1) != 1 {
+				t.Errorf("want one <h1>, got %d", len(h1))
+			}
+			for _, tel := range []string{"tel:+14052971212", "tel:911"} {
+				if len(find(doc, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == tel })) == 0 {
+					t.Errorf("no link to %s", tel)
+				}
+			}
+			for _, n := range find(doc, func(n *html.Node) bool { return true }) {
+				for _, a := range n.Attr {
+					if a.Key != "href" && a.Key != "src" {
+						continue
+					}
+					v := a.Val
+					switch {
+					case strings.HasPrefix(v, "/"):
+						t.Errorf("<%s %s=%q> is root-relative", n.Data, a.Key, v)
+					case strings.HasPrefix(v, "http://"), strings.HasPrefix(v, "https://"):
+						if n.Data != "a" {
+							t.Errorf("<%s %s=%q> loads from another origin", n.Data, a.Key, v)
+						}
+						if strings.Contains(v, "localhost") || strings.Contains(v, "example.") {
+							t.Errorf("absolute URL to the site itself: %s", v)
+						}
+					case strings.HasPrefix(v, "tel:"), strings.HasPrefix(v, "#"):
+					default:
+						target := path.Join(path.Dir(name), strings.SplitN(strings.SplitN(v, "#", 2)[0], "?", 2)[0])
+						if strings.HasSuffix(v, "/") {
+							target = path.Join(target, "index.html")
+						}
+						if _, ok := tree[target]; !ok {
+							t.Errorf("<%s %s=%q>: %s is not in the output", n.Data, a.Key, v, target)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// The home page, byte for byte. Run with -update after a deliberate change.
+func TestHomeGolden(t *testing.T) {
+	_, tree := real(t)
+	got := tree["index.html"]
+	golden := filepath.Join("testdata", "home.golden.html")
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/pipeline -run TestHomeGolden -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("index.html differs from %s; if the change is deliberate, run with -update.\n got: %s\nwant: %s", golden, got, want)
+	}
+}
+
+// Minification is real: each page is smaller than Hugo's unminified
+// rendering of the same page, and says the same thing.
+func TestMinified(t *testing.T) {
+	_, tree := real(t)
+	src := sitetest.CopySite(t)
+	sitetest.Edit(t, src, "hugo.toml", "minifyOutput = true", "minifyOutput = false")
+	sitetest.Edit(t, src, "layouts/baseof.html", `resources.Get "css/main.css" | minify | fingerprint`, `resources.Get "css/main.css" | fingerprint`)
+	plain := sitetest.ReadTree(t, build(t, src))
+	for _, name := range []string{"index.html", "is-it-an-emergency.html", "about.html"} {
+		min, full := tree[name], plain[name]
+		if len(min) >= len(full) {
+			t.Errorf("%s: minified %d bytes, unminified %d", name, len(min), len(full))
+		}
+		if a, b := text(parse(t, name, min)), text(parse(t, name, full)); a != b {
+			t.Errorf("%s: minified text differs:\n%s\n%s", name, a, b)
+		}
+	}
+	var minCSS, fullCSS int
+	for name, data := range tree {
+		if path.Ext(name) == ".css" {
+			minCSS += len(data)
+		}
+	}
+	for name, data := range plain {
+		if path.Ext(name) == ".css" {
+			fullCSS += len(data)
+		}
+	}
+	if minCSS == 0 || minCSS >= fullCSS {
+		t.Errorf("CSS: minified %d bytes, unminified %d", minCSS, fullCSS)
+	}
+	sw, manifest := tree["sw.js"], tree["manifest.webmanifest"]
+	if bytes.Contains(sw, []byte("\n *")) || bytes.Contains(sw, []byte("// ")) {
+		t.Error("sw.js still has its comments: not minified")
+	}
+	if bytes.Contains(manifest, []byte("\n")) {
+		t.Error("manifest.webmanifest is not minified")
+	}
+}
+
+// The same source builds byte-identical trees.
+func TestDeterministic(t *testing.T) {
+	_, first := real(t)
+	second := sitetest.ReadTree(t, build(t, sitetest.CopySite(t)))
+	if len(first) != len(second) {
+		t.Fatalf("%d files, then %d", len(first), len(second))
+	}
+	for name, a := range first {
+		if !bytes.Equal(a, second[name]) {
+			t.Errorf("%s differs between two builds of the same source", name)
+		}
+	}
+}
+
+// Budgets fail the build with the page and its size.
+func TestBudgets(t *testing.T) {
+	for _, tc := range []struct{ key, value, want string }{
+		{"pageGzip = 14336", "pageGzip = 1000", "budget: page with its CSS is"},
+		{"jsGzip = 6144", "jsGzip = 100", "budget: JavaScript is"},
+		{"precache = 307200", "precache = 10000", "budget: the precache list is"},
+	} {
+		t.Run(tc.value, func(t *testing.T) {
+			src := sitetest.CopySite(t)
+			sitetest.Edit(t, src, "hugo.toml", tc.key, tc.value)
+			_, err := pipeline.Build(pipeline.Options{Source: src, Dest: filepath.Join(t.TempDir(), "public")})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("want an error containing %q, got %v", tc.want, err)
+			}
+			if tc.key == "pageGzip = 14336" && !strings.Contains(err.Error(), "index.html: budget") {
+				t.Errorf("the error should name the page: %v", err)
+			}
+		})
+	}
+}
