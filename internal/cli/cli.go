@@ -4,17 +4,17 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 
 	"github.com/okcguide/guide/internal/diag"
 	"github.com/okcguide/guide/internal/pipeline"
-	"github.com/okcguide/guide/internal/publish"
 )
 
 // Exit codes.
@@ -72,9 +72,13 @@ func build(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "guide build: unexpected argument %q\n", fs.Arg(0))
 		return ExitUsage
 	}
-	stop := onInterrupt(*dest, stderr)
+	ctx, stop := interruptible()
 	defer stop()
-	sum, err := pipeline.Build(pipeline.Options{Source: *source, Dest: *dest, Log: stderr})
+	sum, err := pipeline.Build(ctx, pipeline.Options{Source: *source, Dest: *dest, Log: stderr})
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "guide build: interrupted; the destination was left as it was")
+		return ExitInterrupted
+	}
 	if err != nil {
 		report(stderr, err)
 		return ExitFailed
@@ -90,32 +94,24 @@ func report(w io.Writer, err error) {
 	}
 }
 
-// onInterrupt makes SIGINT and SIGTERM stop the build cleanly: the staging
-// folder is removed (never during the final swap) and the process exits
-// with 130, leaving the destination as it was.
-func onInterrupt(dest string, stderr io.Writer) (stop func()) {
+// interruptible returns a context cancelled by the first SIGINT or SIGTERM.
+// The build then stops after the stage under way, removes its staging
+// folder and exits with 130, leaving the destination as it was. A second
+// signal ends the process at once.
+func interruptible() (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
-	done := make(chan struct{})
 	go func() {
 		select {
 		case <-ch:
-			publish.Lock()
-			os.RemoveAll(publish.Staging(absPath(dest)))
-			fmt.Fprintln(stderr, "guide: interrupted; the destination was left as it was")
-			os.Exit(ExitInterrupted)
-		case <-done:
+			signal.Stop(ch)
+			cancel()
+		case <-ctx.Done():
 		}
 	}()
-	return func() {
+	return ctx, func() {
 		signal.Stop(ch)
-		close(done)
+		cancel()
 	}
-}
-
-func absPath(p string) string {
-	if a, err := filepath.Abs(p); err == nil {
-		return a
-	}
-	return p
 }

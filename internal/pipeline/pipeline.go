@@ -9,6 +9,7 @@
 package pipeline
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -55,8 +56,11 @@ func (s *Summary) String() string {
 
 func kb(n int64) string { return fmt.Sprintf("%.1f KB", float64(n)/1024) }
 
-// Build runs every stage and publishes the result to opts.Dest.
-func Build(opts Options) (*Summary, error) {
+// Build runs every stage and publishes the result to opts.Dest. When ctx
+// is cancelled (the user pressed Ctrl-C), Build stops after the stage under
+// way, removes its staging folder and returns ctx's error; the destination
+// is left as it was.
+func Build(ctx context.Context, opts Options) (*Summary, error) {
 	start := time.Now()
 	src, err := filepath.Abs(opts.Source)
 	if err != nil {
@@ -76,7 +80,10 @@ func Build(opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum, err := stages(src, staging, opts)
+	sum, err := stages(ctx, src, staging, opts)
+	if err == nil {
+		err = ctx.Err()
+	}
 	if err != nil {
 		os.RemoveAll(staging)
 		return nil, err
@@ -103,13 +110,16 @@ func precheck(src string) error {
 }
 
 // stages renders and checks the site in dir, without publishing it.
-func stages(src, dir string, opts Options) (*Summary, error) {
+func stages(ctx context.Context, src, dir string, opts Options) (*Summary, error) {
 	env := "production"
 	if opts.Preview {
 		env = "development"
 	}
 	site, err := render.Render(render.Options{Source: src, Dest: dir, Environment: env, Log: opts.Log})
 	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	sum := &Summary{Pages: site.Pages}

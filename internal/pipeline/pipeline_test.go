@@ -2,6 +2,7 @@ package pipeline_test
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"os"
 	"path"
@@ -22,7 +23,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 func build(t *testing.T, src string) string {
 	t.Helper()
 	dest := filepath.Join(t.TempDir(), "public")
-	if _, err := pipeline.Build(pipeline.Options{Source: src, Dest: dest}); err != nil {
+	if _, err := pipeline.Build(context.Background(), pipeline.Options{Source: src, Dest: dest}); err != nil {
 		t.Fatalf("build failed:\n%v", err)
 	}
 	return dest
@@ -258,7 +259,7 @@ func TestBudgets(t *testing.T) {
 		t.Run(tc.value, func(t *testing.T) {
 			src := sitetest.CopySite(t)
 			sitetest.Edit(t, src, "hugo.toml", tc.key, tc.value)
-			_, err := pipeline.Build(pipeline.Options{Source: src, Dest: filepath.Join(t.TempDir(), "public")})
+			_, err := pipeline.Build(context.Background(), pipeline.Options{Source: src, Dest: filepath.Join(t.TempDir(), "public")})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("want an error containing %q, got %v", tc.want, err)
 			}

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 )
 
 // Staging returns the staging directory for dest: a hidden sibling, so the
@@ -27,15 +26,6 @@ func Staging(dest string) string {
 func aside(dest string) string {
 	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".guide-old")
 }
-
-// mu keeps a signal handler from removing the staging directory while a
-// swap is under way.
-var mu sync.Mutex
-
-// Lock and Unlock hold off Swap; a signal handler takes the lock before it
-// cleans up, so it never interrupts the exchange.
-func Lock()   { mu.Lock() }
-func Unlock() { mu.Unlock() }
 
 // Clean removes what an interrupted build left next to dest. If dest is
 // missing but an old tree was set aside, the old tree is put back first.
@@ -75,8 +65,6 @@ func Prepare(dest string) (string, error) {
 
 // Swap puts staging in place of dest and removes the old tree.
 func Swap(staging, dest string) error {
-	mu.Lock()
-	defer mu.Unlock()
 	if _, err := os.Stat(dest); errors.Is(err, os.ErrNotExist) {
 		return os.Rename(staging, dest)
 	}
