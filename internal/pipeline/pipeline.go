@@ -124,20 +124,26 @@ func stages(ctx context.Context, src, dir string, opts Options) (*Summary, error
 	}
 	sum := &Summary{Pages: site.Pages}
 	var precache []string
-	if !opts.Preview {
-		res, err := offline.Run(offline.Options{
-			Source:          src,
-			Dir:             dir,
-			Name:            site.Title[site.Languages[0]],
-			ShortName:       str(site.Params["shortname"]),
-			Description:     str(site.Params["description"]),
-			Lang:            site.Languages[0],
-			ThemeColor:      str(site.Params["themecolor"]),
-			BackgroundColor: str(site.Params["backgroundcolor"]),
-		})
-		if err != nil {
+	res, err := offline.Run(offline.Options{
+		Source:          src,
+		Dir:             dir,
+		Name:            site.Title[site.Languages[0]],
+		ShortName:       str(site.Params["shortname"]),
+		Description:     str(site.Params["description"]),
+		Lang:            site.Languages[0],
+		ThemeColor:      str(site.Params["themecolor"]),
+		BackgroundColor: str(site.Params["backgroundcolor"]),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if opts.Preview {
+		// A preview keeps the icons and manifest every page links to, but
+		// not the service worker: it would cache pages while they change.
+		if err := os.Remove(filepath.Join(dir, "sw.js")); err != nil {
 			return nil, err
 		}
+	} else {
 		if err := shrink.Files(dir, res.Written); err != nil {
 			return nil, err
 		}
