@@ -207,7 +207,7 @@ func rasterize(svg []byte, size int, maskable bool, theme string) ([]byte, error
 	scanner := rasterx.NewScannerGV(size, size, img, img.Bounds())
 	ic.Draw(rasterx.NewDasher(size, size, scanner), 1)
 	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	enc := png.Encoder{CompressionLevel: png.DefaultCompression}
 	if err := enc.Encode(&buf, img); err != nil {
 		return nil, err
 	}
