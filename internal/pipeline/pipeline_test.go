@@ -94,6 +94,15 @@ func attr(n *html.Node, key string) string {
 	return ""
 }
 
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
 func text(n *html.Node) string {
 	var b strings.Builder
 	var walk func(*html.Node)
@@ -138,6 +147,40 @@ func TestRealSitePages(t *testing.T) {
 			}
 			if h1 := find(doc, func(n *html.Node) bool { return n.Data == "h1" }); len(h1) != 1 {
 				t.Errorf("want one <h1>, got %d", len(h1))
+			}
+			// Page-speed and SEO preconditions (what Lighthouse checks first).
+			meta := func(name string) string {
+				for _, m := range find(doc, func(n *html.Node) bool { return n.Data == "meta" && attr(n, "name") == name }) {
+					return attr(m, "content")
+				}
+				return ""
+			}
+			if !strings.Contains(meta("viewport"), "width=device-width") {
+				t.Error("no viewport meta tag")
+			}
+			if len(meta("description")) < 20 {
+				t.Errorf("meta description too short: %q", meta("description"))
+			}
+			if meta("theme-color") == "" {
+				t.Error("no theme-color")
+			}
+			for _, s := range find(doc, func(n *html.Node) bool { return n.Data == "script" }) {
+				typ := attr(s, "type")
+				switch {
+				case typ == "application/ld+json":
+				case attr(s, "src") == "":
+					t.Error("inline script: the CSP would block it")
+				case !hasAttr(s, "defer") && !hasAttr(s, "async"):
+					t.Errorf("render-blocking script %s", attr(s, "src"))
+				}
+			}
+			if len(find(doc, func(n *html.Node) bool { return n.Data == "style" || attr(n, "style") != "" })) > 0 {
+				t.Error("inline style: the CSP would block it")
+			}
+			for _, img := range find(doc, func(n *html.Node) bool { return n.Data == "img" }) {
+				if attr(img, "width") == "" || attr(img, "height") == "" {
+					t.Errorf("image %s has no explicit size", attr(img, "src"))
+				}
 			}
 			for _, tel := range []string{"tel:+14052971212", "tel:911"} {
 				if len(find(doc, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == tel })) == 0 {

@@ -380,6 +380,10 @@ func checkPage(pg *page, pages map[string]*page, files map[string]int64) diag.Li
 		case "meta":
 			if strings.EqualFold(attr(n, "http-equiv"), "content-security-policy") {
 				csp = true
+				policy := attr(n, "content")
+				if !strings.Contains(policy, "default-src 'self'") || strings.Contains(policy, "unsafe-") || !strings.Contains(policy, "object-src 'none'") {
+					add("csp", "the Content-Security-Policy %q must have default-src 'self' and object-src 'none', and no unsafe- source", policy)
+				}
 			}
 			if strings.EqualFold(attr(n, "http-equiv"), "refresh") {
 				add("links", "has a meta refresh")

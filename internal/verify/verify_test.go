@@ -1,0 +1,108 @@
+package verify_test
+
+import (
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/okcguide/guide/internal/verify"
+)
+
+const head = `<!doctype html><html lang=en><head><meta http-equiv=Content-Security-Policy content="default-src 'self'; object-src 'none'"><title>T</title><link rel=stylesheet href=%CSS%></head><body>`
+
+// tree writes a txtar archive into a new folder. %HEAD% in a file stands for
+// a valid page head, with %CSS% the stylesheet path from that page.
+func tree(t *testing.T, archive string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range txtar.Parse([]byte(archive)).Files {
+		css := strings.Repeat("../", strings.Count(f.Name, "/")) + "main.css"
+		data := strings.ReplaceAll(string(f.Data), "%HEAD%", strings.ReplaceAll(head, "%CSS%", css))
+		p := filepath.Join(dir, f.Name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const good = `
+-- main.css --
+body{color:#000}
+-- index.html --
+%HEAD%<h1 id=top>Home</h1><a href=about.html#who>About</a> <a href=es/>Español</a> <a href=tel:+14052971212>Call</a> <a href=https://www.okc.gov/ rel="noopener noreferrer">City</a><script defer src=app.js></script>
+-- about.html --
+%HEAD%<h1>About</h1><h2 id=who>Who</h2><a href=index.html#top>Home</a>
+-- es/index.html --
+%HEAD%<h1>Inicio</h1><a href=../index.html>English</a>
+-- app.js --
+console.log(1)
+`
+
+func TestGoodTree(t *testing.T) {
+	r, err := verify.Check(tree(t, good), []string{"index.html", "main.css"}, verify.DefaultBudgets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Pages != 3 || r.Files != 5 || r.LargestGzip <= 0 || r.JSGzip <= 0 || r.PrecacheBytes <= 0 {
+		t.Errorf("report: %+v", r)
+	}
+}
+
+func TestProblems(t *testing.T) {
+	for _, tc := range []struct{ name, page, want string }{
+		{"missing file", `%HEAD%<h1>x</h1><a href=nope.html>x</a>`, "nope.html does not exist"},
+		{"missing fragment", `%HEAD%<h1>x</h1><a href=about.html#nobody>x</a>`, `has no element with id "nobody"`},
+		{"root-relative", `%HEAD%<h1>x</h1><a href=/about.html>x</a>`, "root-relative"},
+		{"outside the site", `%HEAD%<h1>x</h1><a href=../../etc/passwd>x</a>`, "outside the site"},
+		{"other origin script", `%HEAD%<h1>x</h1><script src=https://cdn.example.com/x.js></script>`, "loads from another origin"},
+		{"other origin image", `%HEAD%<h1>x</h1><img src=//cdn.example.com/x.png alt=x>`, "root-relative"},
+		{"external link without rel", `%HEAD%<h1>x</h1><a href=https://www.okc.gov/>City</a>`, `needs rel="noopener noreferrer"`},
+		{"no CSP", `<!doctype html><html lang=en><title>T</title><h1>x</h1>`, "no Content-Security-Policy"},
+		{"weak CSP", `<html lang=en><meta http-equiv=Content-Security-Policy content="default-src 'self' 'unsafe-inline'; object-src 'none'"><title>T</title><h1>x</h1>`, "no unsafe- source"},
+		{"two h1", `%HEAD%<h1>x</h1><h1>y</h1>`, "has 2 <h1>"},
+		{"no lang", `<html><meta http-equiv=Content-Security-Policy content="default-src 'self'; object-src 'none'"><title>T</title><h1>x</h1>`, "no lang"},
+		{"empty title", `<html lang=en><meta http-equiv=Content-Security-Policy content="default-src 'self'; object-src 'none'"><title> </title><h1>x</h1>`, "<title>"},
+		{"javascript: link", `%HEAD%<h1>x</h1><a href="javascript:alert(1)">x</a>`, "javascript: scheme"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := tree(t, good+"-- bad.html --\n"+tc.page+"\n")
+			_, err := verify.Check(dir, nil, verify.DefaultBudgets)
+			if err == nil || !strings.Contains(err.Error(), "bad.html") || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("want an error on bad.html containing %q, got %v", tc.want, err)
+			}
+		})
+	}
+}
+
+func TestBudgets(t *testing.T) {
+	big := strings.Repeat("<p>Call the non-emergency line when no one is in danger, and have the address ready. ", 1)
+	// Text that does not compress: letters from a fixed pseudo-random stream.
+	rng := rand.New(rand.NewPCG(1, 2))
+	noise := make([]byte, 20000)
+	for i := range noise {
+		noise[i] = byte('a' + rng.IntN(26))
+	}
+	dir := tree(t, good+"-- big.html --\n%HEAD%<h1>x</h1>"+big+string(noise)+"\n")
+	_, err := verify.Check(dir, []string{"big.html", "app.js"}, verify.Budgets{PageGzip: 14 * 1024, JSGzip: 10, Precache: 1000})
+	if err == nil {
+		t.Fatal("want budget errors")
+	}
+	for _, want := range []string{"big.html: budget: page with its CSS is", "app.js: budget: JavaScript is", "sw.js: budget: the precache list is"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("missing %q in:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "index.html: budget") {
+		t.Error("a small page was reported over budget")
+	}
+	// A missing precache entry is an error too.
+	if _, err := verify.Check(dir, []string{"gone.css"}, verify.Budgets{}); err == nil || !strings.Contains(err.Error(), "gone.css") {
+		t.Errorf("want an error naming gone.css, got %v", err)
+	}
+}
