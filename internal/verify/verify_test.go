@@ -84,7 +84,7 @@ func TestBudgets(t *testing.T) {
 	big := strings.Repeat("<p>Call the non-emergency line when no one is in danger, and have the address ready. ", 1)
 	// Text that does not compress: letters from a fixed pseudo-random stream.
 	rng := rand.New(rand.NewPCG(1, 2))
-	noise := make([]byte, 20000)
+	noise := make([]byte, 40000)
 	for i := range noise {
 		noise[i] = byte('a' + rng.IntN(26))
 	}
