@@ -4,6 +4,8 @@ go 1.26.8
 
 require (
 	github.com/bep/logg v0.4.0
+	github.com/chromedp/cdproto v0.159.0
+	github.com/chromedp/chromedp v0.23.0
 	github.com/gohugoio/hugo v0.165.0
 	github.com/spf13/afero v1.15.0
 	github.com/srwiley/oksvg v0.0.0-20221011165216-be6e8873101c
@@ -46,6 +48,7 @@ require (
 	github.com/frankban/quicktest v1.14.6 // indirect
 	github.com/fsnotify/fsnotify v1.10.1 // indirect
 	github.com/getkin/kin-openapi v0.146.0 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/go-openapi/jsonpointer v0.22.5 // indirect
 	github.com/go-openapi/swag/jsonname v0.25.5 // indirect
 	github.com/gobuffalo/flect v1.0.3 // indirect

@@ -6,8 +6,10 @@
  * Lifecycle:
  * - install: fetch every precache entry into a cache named for this build's
  *   VERSION. Entries whose revision is unchanged are copied from an older
- *   cache of ours instead of downloaded. If any entry fails, install fails
- *   and the worker already in charge keeps serving the old version whole.
+ *   cache of ours instead of downloaded. A redirect is followed only
+ *   when it ends inside the scope (hosts send index.html to ./). If any
+ *   entry fails, install fails and the worker already in charge keeps
+ *   serving the old version whole.
  * - waiting: a new worker waits while pages of the old version are open, so
  *   no page ever gets assets from another version. Pages show a "newer
  *   version" notice; its Reload button posts SKIP_WAITING. Otherwise the
@@ -50,6 +52,18 @@ function keyFor(url) {
   return cacheKey.get(u.href);
 }
 
+// Many hosts redirect index.html to ./ (Go's file server, Cloudflare
+// Pages) or about.html to about (Netlify's pretty URLs). The body is still
+// the guide's own file, but a browser refuses a redirected response as the
+// answer to a page load, so store a plain copy.
+async function withoutRedirect(res) {
+  return new Response(await res.blob(), {
+    status: res.status,
+    statusText: res.statusText,
+    headers: res.headers,
+  });
+}
+
 async function fromOlderCache(key) {
   for (const name of await caches.keys()) {
     if (name === CACHE_NAME || !name.startsWith(CACHE_PREFIX)) continue;
@@ -67,9 +81,10 @@ self.addEventListener('install', (event) => {
       let res = await fromOlderCache(key);
       if (!res) {
         res = await fetch(url, { cache: 'reload', credentials: 'same-origin' });
-        if (res.status !== 200 || res.redirected || res.type !== 'basic') {
-          throw new Error('precache: ' + url + ' answered ' + res.status);
+        if (res.status !== 200 || res.type !== 'basic' || !res.url.startsWith(SCOPE)) {
+          throw new Error('precache: ' + url + ' answered ' + res.status + ' from ' + res.url);
         }
+        if (res.redirected) res = await withoutRedirect(res);
       }
       await cache.put(key, res);
     })).catch(async (err) => {

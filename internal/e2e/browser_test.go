@@ -1,0 +1,258 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"mime"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// The browser is shared by every test in the package: starting Chromium
+// costs about a second. Each test gets its own browser context (its own
+// storage, service workers and caches) and its own server port, so nothing
+// leaks from one test to the next.
+var (
+	browserOnce sync.Once
+	browserCtx  context.Context
+	browserErr  error  // the browser could not start
+	browserSkip string // no browser was found
+	shutdown    []func()
+)
+
+const skipLine = "BROWSER TESTS SKIPPED: no chromium found; install it (apt-get install chromium) or set GUIDE_CHROME; set GUIDE_REQUIRE_BROWSER=1 to make this fail"
+
+func TestMain(m *testing.M) {
+	// Static hosts send the web manifest with its registered type; Go's
+	// built-in table does not know the extension.
+	if err := mime.AddExtensionType(".webmanifest", "application/manifest+json"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	code := m.Run()
+	for i := len(shutdown) - 1; i >= 0; i-- {
+		shutdown[i]()
+	}
+	os.Exit(code)
+}
+
+// findChrome returns the browser to drive: GUIDE_CHROME, or the first of
+// chromium, chromium-browser and google-chrome on PATH.
+func findChrome() (string, error) {
+	if p := os.Getenv("GUIDE_CHROME"); p != "" {
+		path, err := exec.LookPath(p)
+		if err != nil {
+			return "", fmt.Errorf("GUIDE_CHROME=%s: not an executable browser: %w", p, err)
+		}
+		return path, nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if path, err := exec.LookPath(name); err == nil {
+			return path, nil
+		}
+	}
+	return "", nil
+}
+
+func startBrowser() {
+	path, err := findChrome()
+	if err != nil {
+		browserErr = err
+		return
+	}
+	if path == "" {
+		browserSkip = skipLine
+		return
+	}
+	dir, err := os.MkdirTemp("", "guide-e2e-chromium-")
+	if err != nil {
+		browserErr = err
+		return
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox, // the tests run as root
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true), // /dev/shm is small in containers
+		chromedp.UserDataDir(dir),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	shutdown = append(shutdown, func() {
+		cancel()
+		cancelAlloc()
+		os.RemoveAll(dir)
+	})
+	// The first run starts the browser and binds its life to ctx, so it
+	// gets no timeout of its own.
+	if err := chromedp.Do(ctx); err != nil {
+		browserErr = fmt.Errorf("starting %s: %w", path, err)
+		return
+	}
+	browserCtx = ctx
+}
+
+// requireBrowser starts the shared browser, or skips the test when there is
+// none (fails instead with GUIDE_REQUIRE_BROWSER=1).
+func requireBrowser(t *testing.T) {
+	t.Helper()
+	browserOnce.Do(startBrowser)
+	switch {
+	case browserErr != nil:
+		t.Fatal(browserErr)
+	case browserSkip != "" && os.Getenv("GUIDE_REQUIRE_BROWSER") == "1":
+		t.Fatal("GUIDE_REQUIRE_BROWSER=1 but no chromium found; install it (apt-get install chromium) or set GUIDE_CHROME")
+	case browserSkip != "":
+		t.Skip(browserSkip)
+	}
+}
+
+// testTimeout bounds each test's browser work, so a hung page fails the
+// test instead of the whole run.
+const testTimeout = 90 * time.Second
+
+// newBrowserContext returns a context for a new, empty browser context in
+// the shared browser, with one blank tab. Children made with newTab open
+// more tabs in the same browser context. Everything closes when the test
+// ends.
+func newBrowserContext(t *testing.T) context.Context {
+	t.Helper()
+	requireBrowser(t)
+	tctx, cancelTimeout := context.WithTimeout(browserCtx, testTimeout)
+	ctx, cancel := chromedp.NewContext(tctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(func() {
+		cancel()
+		cancelTimeout()
+	})
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("opening a browser context: %v", err)
+	}
+	return ctx
+}
+
+// newTab opens a tab in parent's browser context. close closes it and
+// waits until the browser has let it go.
+func newTab(t *testing.T, parent context.Context) (ctx context.Context, close func()) {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(parent)
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		t.Fatalf("opening a tab: %v", err)
+	}
+	var once sync.Once
+	close = func() { once.Do(cancel) }
+	t.Cleanup(close)
+	return ctx, close
+}
+
+// phone sets a 360 px wide mobile viewport and the color scheme.
+func phone(ctx context.Context, scheme string) error {
+	return chromedp.Do(ctx,
+		chromedp.EmulateViewport(360, 800, chromedp.EmulateMobile),
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+			})
+			return err
+		}),
+	)
+}
+
+// goOffline cuts the tab off the network, its service worker included.
+func goOffline(ctx context.Context) error {
+	offline := true
+	if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+		EmulateOfflineServiceWorker: &offline,
+		MatchedNetworkConditions: []*network.Conditions{{
+			Offline: true, DownloadThroughput: -1, UploadThroughput: -1,
+		}},
+	}); err != nil {
+		return fmt.Errorf("emulating offline: %w", err)
+	}
+	if _, err := chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{
+		Offline: true, DownloadThroughput: -1, UploadThroughput: -1,
+	}); err != nil {
+		return fmt.Errorf("setting navigator.onLine: %w", err)
+	}
+	return nil
+}
+
+func navigate(ctx context.Context, url string) error {
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		return fmt.Errorf("loading %s: %w", url, err)
+	}
+	return nil
+}
+
+// eval evaluates a JavaScript expression in the tab, awaiting a promise.
+func eval[T any](ctx context.Context, expr string) (T, error) {
+	return chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+}
+
+// until evaluates expr until it is true, or fails after timeout with what
+// describe (another expression) says about the page then.
+func until(ctx context.Context, timeout time.Duration, expr, describe string) error {
+	deadline := time.Now().Add(timeout)
+	var lastErr error
+	for {
+		ok, err := eval[bool](ctx, expr)
+		if err == nil && ok {
+			return nil
+		}
+		if err != nil {
+			lastErr = err
+		}
+		if time.Now().After(deadline) {
+			state, derr := eval[string](ctx, describe)
+			if derr != nil {
+				state = derr.Error()
+			}
+			msg := fmt.Sprintf("waited %s for %s; page state: %s", timeout, expr, state)
+			if lastErr != nil {
+				msg += "; last error: " + lastErr.Error()
+			}
+			return errors.New(msg)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// swState describes the page's service worker registration, for errors.
+const swState = `(async () => {
+  const r = await navigator.serviceWorker.getRegistration();
+  const s = (w) => w ? w.state : 'none';
+  return 'controller=' + (navigator.serviceWorker.controller ? 'yes' : 'no') +
+    (r ? ' installing=' + s(r.installing) + ' waiting=' + s(r.waiting) + ' active=' + s(r.active) : ' no registration (never registered, or install failed)');
+})()`
+
+// waitControlled waits until a service worker controls the page.
+func waitControlled(ctx context.Context) error {
+	return until(ctx, 20*time.Second, `navigator.serviceWorker.controller !== null`, swState)
+}
+
+// cssMarker reads a CSS custom property of body as a plain string.
+func cssMarker(ctx context.Context, prop string) (string, error) {
+	v, err := eval[string](ctx, fmt.Sprintf(`getComputedStyle(document.body).getPropertyValue(%q)`, prop))
+	return strings.Trim(strings.TrimSpace(v), `"'`), err
+}

@@ -1,0 +1,25 @@
+// Package e2e holds the guide's browser tests. They build the real site
+// with the pipeline, serve it under a sub-path (/okc/guide/) from a local
+// test server, and drive headless Chromium through the DevTools protocol
+// (github.com/chromedp/chromedp) to check what a visitor gets:
+//
+//   - every page works offline once the service worker is in charge, and an
+//     unknown address offline shows the offline page with both call links;
+//   - the guide is installable: no installability errors, and the manifest
+//     and its icons load with the right type and size;
+//   - an update never mixes two versions on one page, shows up by the
+//     second visit, leaves only the new cache, and the "newer version"
+//     notice reloads an open tab into the new version;
+//   - no request leaves the site's origin;
+//   - no page breaks its Content-Security-Policy, online or offline;
+//   - every page passes axe-core's WCAG 2.2 AA rules at 360 px wide, in
+//     light and dark mode, and Tab reaches the skip link and the two call
+//     buttons first.
+//
+// The package has only tests. The browser is found through GUIDE_CHROME,
+// then chromium, chromium-browser or google-chrome on PATH. With no browser
+// the tests skip, unless GUIDE_REQUIRE_BROWSER=1, which makes them fail.
+//
+// testdata/axe.min.js is axe-core from the npm registry; see
+// testdata/README.md for its version and how to refresh it.
+package e2e

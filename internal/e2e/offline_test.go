@@ -1,0 +1,81 @@
+package e2e
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+)
+
+// TestOffline: after one visit, every page of the sitemap loads with no
+// network and no server, with its own h1 and its CSS applied; an address
+// the guide does not have shows the offline page, with both call links.
+func TestOffline(t *testing.T) {
+	s := newSite(t, "")
+	pages := s.pages(t)
+	ctx := newBrowserContext(t)
+
+	if err := navigate(ctx, s.URL("index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitControlled(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The call button's background online is what main.css gives it; a
+	// page without its CSS would show the browser's default.
+	wantBG, err := eval[string](ctx, `getComputedStyle(document.querySelector('.call-main')).backgroundColor`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wantBG == "" || wantBG == "rgba(0, 0, 0, 0)" {
+		t.Fatalf("online, .call-main has background %q: main.css is not applied", wantBG)
+	}
+
+	if err := goOffline(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.Srv.Close()
+	if online, err := eval[bool](ctx, `navigator.onLine`); err != nil || online {
+		t.Fatalf("navigator.onLine = %v, %v after going offline", online, err)
+	}
+
+	check := func(t *testing.T, rel, wantH1 string) {
+		t.Helper()
+		if err := navigate(ctx, s.URL(rel)); err != nil {
+			t.Fatal(err)
+		}
+		h1, err := eval[string](ctx, `(document.querySelector('h1')||{}).textContent || ''`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := collapse(h1); got != wantH1 {
+			t.Errorf("offline h1 = %q, want %q", got, wantH1)
+		}
+		bg, err := eval[string](ctx, `(() => { const e = document.querySelector('.call-main'); return e ? getComputedStyle(e).backgroundColor : 'no .call-main'; })()`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bg != wantBG {
+			t.Errorf("offline, .call-main background = %q, want %q (main.css not applied?)", bg, wantBG)
+		}
+	}
+	for _, p := range pages {
+		t.Run(p, func(t *testing.T) { check(t, p, s.h1(t, p)) })
+	}
+	t.Run("unknown address shows the offline page", func(t *testing.T) {
+		check(t, "nope.html", s.h1(t, "offline.html"))
+		got, err := eval[[]string](ctx, `[...document.querySelectorAll('a[href^="tel:"]')].map(a => a.getAttribute('href'))`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tel := range s.tels(t) {
+			if !slices.Contains(got, tel) {
+				t.Errorf("the offline page has no link to %s; tel: links: %v", tel, got)
+			}
+		}
+		loc, err := eval[string](ctx, `location.href`)
+		if err == nil && loc != s.URL("nope.html") {
+			t.Errorf("the address changed to %s; want it kept (%s)", loc, s.URL("nope.html"))
+		}
+	})
+	t.Log(fmt.Sprintf("%d pages checked offline", len(pages)))
+}

@@ -1,0 +1,198 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/xml"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/okcguide/guide/internal/contacts"
+	"github.com/okcguide/guide/internal/pipeline"
+	"github.com/okcguide/guide/internal/sitetest"
+)
+
+// subPath is where the test server puts the guide, as a host that serves
+// it from a folder of a bigger site would.
+const subPath = "/okc/guide/"
+
+// site is one built copy of the guide and the server that serves it.
+type site struct {
+	Src  string           // source copy
+	Dir  string           // built output, served
+	Srv  *httptest.Server // serves Dir under subPath
+	Base string           // the guide's address, ending in subPath
+}
+
+// newSite copies the real site, applies archive (a txtar of changed files,
+// may be empty), builds it and serves it on a fresh port.
+func newSite(t *testing.T, archive string) *site {
+	t.Helper()
+	s := &site{Src: sitetest.Site(t, archive), Dir: filepath.Join(t.TempDir(), "public")}
+	s.build(t)
+	mux := http.NewServeMux()
+	mux.Handle(subPath, http.StripPrefix(strings.TrimSuffix(subPath, "/"), http.FileServer(http.Dir(s.Dir))))
+	s.Srv = httptest.NewServer(mux)
+	t.Cleanup(s.Srv.Close)
+	s.Base = s.Srv.URL + subPath
+	return s
+}
+
+// build runs the real pipeline from s.Src into s.Dir.
+func (s *site) build(t *testing.T) {
+	t.Helper()
+	if _, err := pipeline.Build(t.Context(), pipeline.Options{Source: s.Src, Dest: s.Dir, Log: io.Discard}); err != nil {
+		t.Fatalf("building the site: %v", err)
+	}
+}
+
+// rebuild applies archive to the source and builds again into the served
+// folder, as a deploy over a live site does.
+func (s *site) rebuild(t *testing.T, archive string) {
+	t.Helper()
+	sitetest.Apply(t, s.Src, archive)
+	s.build(t)
+}
+
+// URL is the address of a page given relative to the site's root.
+func (s *site) URL(rel string) string { return s.Base + rel }
+
+func (s *site) read(t *testing.T, rel string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(s.Dir, filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// pages lists every page in the built sitemap(s), as paths relative to
+// the site's root. sitemap.xml is either a sitemap index, whose entries
+// name more sitemaps, or a sitemap itself.
+func (s *site) pages(t *testing.T) []string {
+	t.Helper()
+	type loc struct {
+		Loc string `xml:"loc"`
+	}
+	type doc struct {
+		XMLName  xml.Name
+		Sitemaps []loc `xml:"sitemap"`
+		URLs     []loc `xml:"url"`
+	}
+	relative := func(from, l string) string {
+		u, err := url.Parse(strings.TrimSpace(l))
+		if err != nil || u.IsAbs() || strings.HasPrefix(u.Path, "/") {
+			t.Fatalf("%s: want a path relative to the site's root, got loc %q", from, l)
+		}
+		return path.Clean(u.Path)
+	}
+	seen := map[string]bool{}
+	var walk func(name string, depth int)
+	walk = func(name string, depth int) {
+		var d doc
+		if err := xml.Unmarshal(s.read(t, name), &d); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		switch d.XMLName.Local {
+		case "sitemapindex":
+			if depth > 0 {
+				t.Fatalf("%s: a sitemap index inside a sitemap index", name)
+			}
+			for _, sm := range d.Sitemaps {
+				walk(relative(name, sm.Loc), depth+1)
+			}
+		case "urlset":
+			for _, u := range d.URLs {
+				p := relative(name, u.Loc)
+				if _, err := os.Stat(filepath.Join(s.Dir, filepath.FromSlash(p))); err != nil {
+					t.Fatalf("%s lists %s, which was not built", name, p)
+				}
+				seen[p] = true
+			}
+		default:
+			t.Fatalf("%s: unexpected root element <%s>", name, d.XMLName.Local)
+		}
+	}
+	walk("sitemap.xml", 0)
+	var out []string
+	for p := range seen {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	if len(out) == 0 {
+		t.Fatal("the sitemap lists no pages")
+	}
+	return out
+}
+
+// h1 is the text of the first h1 of a built page, spaces collapsed.
+func (s *site) h1(t *testing.T, rel string) string {
+	t.Helper()
+	doc, err := html.Parse(bytes.NewReader(s.read(t, rel)))
+	if err != nil {
+		t.Fatalf("%s: %v", rel, err)
+	}
+	var found *html.Node
+	var find func(*html.Node)
+	find = func(n *html.Node) {
+		if found != nil {
+			return
+		}
+		if n.Type == html.ElementNode && n.Data == "h1" {
+			found = n
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			find(c)
+		}
+	}
+	find(doc)
+	if found == nil {
+		t.Fatalf("%s has no h1", rel)
+	}
+	var b strings.Builder
+	var text func(*html.Node)
+	text = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			text(c)
+		}
+	}
+	text(found)
+	return collapse(b.String())
+}
+
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// version is the cache version baked into the built sw.js.
+func (s *site) version(t *testing.T) string {
+	t.Helper()
+	m := regexp.MustCompile(`VERSION\s*=\s*["']([^"']+)["']`).FindSubmatch(s.read(t, "sw.js"))
+	if m == nil {
+		t.Fatal("sw.js: no VERSION")
+	}
+	return string(m[1])
+}
+
+// tels are the tel: links of the two numbers every page must offer, from
+// the site's contact data.
+func (s *site) tels(t *testing.T) []string {
+	t.Helper()
+	c, err := contacts.Load(s.Src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []string{"tel:" + c.NonEmergency.Tel, "tel:" + c.Emergency.Tel}
+}
