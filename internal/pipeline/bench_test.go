@@ -18,7 +18,10 @@ import (
 // length, with headings, links between them and the phone shortcode. The
 // budgets are lifted: the benchmark measures speed, not a real guide.
 func syntheticSite(b testing.TB, n int) string {
-	src := sitetest.CopySite(b)
+	return writeSynthetic(b, sitetest.CopySite(b), n)
+}
+
+func writeSynthetic(b testing.TB, src string, n int) string {
 	sitetest.Edit(b, src, "hugo.toml", "precache = 307200", "precache = 0")
 	dir := filepath.Join(src, "content", "bench")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -38,6 +41,28 @@ func syntheticSite(b testing.TB, n int) string {
 		}
 	}
 	return src
+}
+
+// The synthetic site builds, with every generated page checked. Set
+// GUIDE_SYNTHETIC_OUT=DIR to also write the 1,000-page site to DIR, to
+// measure a real process on it, e.g.
+//
+//	/usr/bin/time -v go run ./cmd/guide build -source DIR -destination DIR/public
+func TestSyntheticSite(t *testing.T) {
+	n := 100
+	src := syntheticSite(t, n)
+	if out := os.Getenv("GUIDE_SYNTHETIC_OUT"); out != "" {
+		if err := os.CopyFS(out, os.DirFS(writeSynthetic(t, src, 1000))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum, err := pipeline.Build(context.Background(), pipeline.Options{Source: src, Dest: filepath.Join(t.TempDir(), "public")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Report.Pages < n {
+		t.Errorf("built %d pages, want at least %d", sum.Report.Pages, n)
+	}
 }
 
 // BenchmarkBuild compares, on a 1,000-page site, `guide build` end to end
