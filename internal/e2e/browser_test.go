@@ -40,6 +40,10 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	code := m.Run()
+	if browserSkip != "" && os.Getenv("GUIDE_REQUIRE_BROWSER") != "1" {
+		// Said once more outside any test, so it shows without -v.
+		fmt.Fprintln(os.Stderr, browserSkip)
+	}
 	for i := len(shutdown) - 1; i >= 0; i-- {
 		shutdown[i]()
 	}
@@ -143,6 +147,26 @@ func newBrowserContext(t *testing.T) context.Context {
 	})
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("opening a browser context: %v", err)
+	}
+	return ctx
+}
+
+// newDefaultProfileTab opens a tab in the browser's default profile.
+// Browser contexts made over the protocol count as incognito, where
+// Chromium never offers to install an app; only the installability test
+// needs this. Its server's fresh port makes a fresh origin, so no service
+// worker or cache of another test applies to it.
+func newDefaultProfileTab(t *testing.T) context.Context {
+	t.Helper()
+	requireBrowser(t)
+	tctx, cancelTimeout := context.WithTimeout(browserCtx, testTimeout)
+	ctx, cancel := chromedp.NewContext(tctx)
+	t.Cleanup(func() {
+		cancel()
+		cancelTimeout()
+	})
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("opening a tab: %v", err)
 	}
 	return ctx
 }

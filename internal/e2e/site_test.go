@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/xml"
 	"io"
 	"net/http"
@@ -38,14 +40,33 @@ type site struct {
 // may be empty), builds it and serves it on a fresh port.
 func newSite(t *testing.T, archive string) *site {
 	t.Helper()
+	requireBrowser(t) // skip before the build when there is no browser
 	s := &site{Src: sitetest.Site(t, archive), Dir: filepath.Join(t.TempDir(), "public")}
 	s.build(t)
 	mux := http.NewServeMux()
-	mux.Handle(subPath, http.StripPrefix(strings.TrimSuffix(subPath, "/"), http.FileServer(http.Dir(s.Dir))))
+	mux.Handle(subPath, http.StripPrefix(strings.TrimSuffix(subPath, "/"), etag(s.Dir, http.FileServer(http.Dir(s.Dir)))))
 	s.Srv = httptest.NewServer(mux)
 	t.Cleanup(s.Srv.Close)
 	s.Base = s.Srv.URL + subPath
 	return s
+}
+
+// etag gives each file an ETag from its content, as static hosts do. Go's
+// file server validates by modification time alone, to the second, and
+// the update tests deploy two builds within a second: a browser checking
+// sw.js for an update would be told "not modified".
+func etag(dir string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := filepath.Join(dir, filepath.FromSlash(path.Clean("/"+r.URL.Path)))
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			p = filepath.Join(p, "index.html")
+		}
+		if data, err := os.ReadFile(p); err == nil {
+			sum := sha256.Sum256(data)
+			w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:8])+`"`)
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // build runs the real pipeline from s.Src into s.Dir.
