@@ -28,7 +28,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv("GUIDE_SERVE_MAIN") == "1" {
 		os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	browserStop()
+	os.Exit(code)
 }
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
@@ -64,6 +66,12 @@ func start(t *testing.T, src string) *preview {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return startOn(t, ln, src)
+}
+
+// startOn is start on a given listener.
+func startOn(t *testing.T, ln net.Listener, src string) *preview {
+	t.Helper()
 	p := &preview{url: "http://" + ln.Addr().String(), src: src, stdout: &syncBuffer{}, stderr: &syncBuffer{}}
 	tmp := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
