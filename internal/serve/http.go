@@ -48,6 +48,11 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.URL.Path {
 	case EventsPath:
+		if r.Method != http.MethodGet {
+			h.Set("Allow", "GET")
+			http.Error(w, "only GET", http.StatusMethodNotAllowed)
+			return
+		}
 		s.events(w, r)
 	case ReloadScript:
 		serveEmbedded(w, r, "client/reload.js", "text/javascript; charset=utf-8")

@@ -50,6 +50,9 @@ import (
 // several file events) as one change, short enough not to be noticed.
 const DefaultDebounce = 100 * time.Millisecond
 
+// maxWait bounds how long a stream of changes can put off a rebuild.
+const maxWait = time.Second
+
 // Options configures a preview server.
 type Options struct {
 	// Source is the site's source folder (with hugo.toml).
@@ -168,8 +171,21 @@ func Run(ctx context.Context, ln net.Listener, opts Options) error {
 	go func() { served <- hs.Serve(ln) }()
 	fmt.Fprintf(opts.Stdout, "Serving the guide at http://%s/ . Press Ctrl+C to stop.\n", ln.Addr())
 
+	// Each change restarts the quiet time, but a build is never put off
+	// for more than maxWait, even if changes keep coming.
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
+	var first time.Time // the oldest change not yet built
+	wait := func() {
+		if first.IsZero() {
+			first = time.Now()
+		}
+		d := opts.Debounce
+		if left := maxWait - time.Since(first); left < d {
+			d = max(left, 0)
+		}
+		timer.Reset(d)
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -182,11 +198,12 @@ func Run(ctx context.Context, ln net.Listener, opts Options) error {
 			close(s.done)
 			return err
 		case <-w.changes:
-			timer.Reset(opts.Debounce)
+			wait()
 		case err := <-w.errors:
 			fmt.Fprintf(opts.Stderr, "guide serve: watching for changes: %v\n", err)
-			timer.Reset(opts.Debounce)
+			wait()
 		case <-timer.C:
+			first = time.Time{}
 			s.build(ctx, "rebuilt")
 		}
 	}

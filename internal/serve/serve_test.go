@@ -552,3 +552,32 @@ func TestUsageAndMissingSite(t *testing.T) {
 		}
 	}
 }
+
+// TestSteadyChangesStillRebuild: a file saved over and over, faster than
+// the quiet time, still gets built within about a second.
+func TestSteadyChangesStillRebuild(t *testing.T) {
+	p := start(t, sitetest.CopySite(t))
+	ev := listen(t, p.url)
+	ev.waitFor(t, "hello", 2*time.Second)
+	src := read(t, p.src, "content/about.md")
+	stop := make(chan struct{})
+	stopped := make(chan time.Time, 1)
+	go func() {
+		defer func() { stopped <- time.Now() }()
+		for i := 0; i < 60; i++ { // 2.4 s of saves, 40 ms apart
+			select {
+			case <-stop:
+				return
+			case <-time.After(40 * time.Millisecond):
+			}
+			os.WriteFile(filepath.Join(p.src, "content/about.md"), []byte(strings.Replace(src, "## Works offline", fmt.Sprintf("## Works offline %d", i), 1)), 0o644)
+		}
+	}()
+	begun := time.Now()
+	r := ev.waitFor(t, "reload", 2*time.Second)
+	close(stop)
+	if end := <-stopped; r.at.After(end) {
+		t.Fatal("the rebuild waited for the saves to stop")
+	}
+	t.Logf("first rebuild %v after steady saves began", r.at.Sub(begun).Round(time.Millisecond))
+}
