@@ -1,11 +1,57 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 	"io"
+
+	"github.com/okcguide/guide/internal/diag"
+	"github.com/okcguide/guide/internal/lint"
 )
 
+// check runs the content linter and prints each problem as
+// "path:line:col: rule: message" on stdout, errors and warnings sorted
+// together, then a one-line count on stderr. It exits 1 when there is an
+// error, 0 when there are only warnings or nothing.
 func check(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "guide check: not built yet")
-	return ExitUsage
+	fs := flag.NewFlagSet("guide check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	source := fs.String("source", ".", "the guide's source `folder` (with hugo.toml, content/, layouts/, data/)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: guide check [-source folder]")
+		fmt.Fprintln(stderr, "\nChecks every page in content/: phone numbers, headings, links, raw HTML,\nfront matter, reading grade and the last-verified dates.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "guide check: unexpected argument %q\n", fs.Arg(0))
+		return ExitUsage
+	}
+	res, err := lint.Run(lint.Options{Source: *source})
+	if err != nil {
+		report(stderr, err)
+		return ExitFailed
+	}
+	all := append(append(diag.List{}, res.Errors...), res.Warnings...)
+	all.Sort()
+	for _, e := range all {
+		fmt.Fprintln(stdout, e.Error())
+	}
+	fmt.Fprintf(stderr, "checked %d pages: %s, %s\n", res.Pages, count(len(res.Errors), "error"), count(len(res.Warnings), "warning"))
+	if len(res.Errors) > 0 {
+		return ExitFailed
+	}
+	return ExitOK
+}
+
+func count(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/okcguide/guide/internal/contacts"
 	"github.com/okcguide/guide/internal/diag"
+	"github.com/okcguide/guide/internal/lint"
 	"github.com/okcguide/guide/internal/offline"
 	"github.com/okcguide/guide/internal/publish"
 	"github.com/okcguide/guide/internal/render"
@@ -76,6 +77,9 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 	if err := precheck(src); err != nil {
 		return nil, err
 	}
+	if err := checkContent(src, opts.Log); err != nil {
+		return nil, err
+	}
 	staging, err := publish.Prepare(dest)
 	if err != nil {
 		return nil, err
@@ -105,6 +109,24 @@ func precheck(src string) error {
 	pages, _ := filepath.Glob(filepath.Join(src, "content", "*.md"))
 	if len(pages) == 0 {
 		return &diag.Error{File: "content", Msg: "no pages: content/ has no markdown files"}
+	}
+	return nil
+}
+
+// checkContent runs the content linter (guide check). Its errors stop the
+// build before anything is written; its warnings go to log.
+func checkContent(src string, log io.Writer) error {
+	errs, warnings, err := lint.Check(src)
+	if err != nil {
+		return err
+	}
+	if log != nil {
+		for _, w := range warnings {
+			fmt.Fprintln(log, w.Error())
+		}
+	}
+	if len(errs) > 0 {
+		return errs
 	}
 	return nil
 }

@@ -1,0 +1,172 @@
+package lint
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+	"github.com/pelletier/go-toml/v2"
+)
+
+// decodeFrontMatter parses p.fmText with the libraries Hugo uses (goccy's
+// YAML, go-toml v2, encoding/json). A syntax error is reported at its own
+// line in the file.
+func (l *linter) decodeFrontMatter(p *page) bool {
+	data := []byte(p.fmText)
+	m := map[string]any{}
+	var line, col int // within the front matter, 1-based
+	var err error
+	switch p.fmFormat {
+	case "yaml":
+		var v any
+		err = yaml.Unmarshal(data, &v)
+		var ye yaml.Error
+		if errors.As(err, &ye) {
+			if tok := ye.GetToken(); tok != nil && tok.Position != nil {
+				line, col = tok.Position.Line, tok.Position.Column
+			}
+			err = errors.New(ye.GetMessage())
+		}
+		if err == nil {
+			switch v := v.(type) {
+			case nil:
+			case map[string]any:
+				m = v
+			default:
+				err = errors.New("the front matter must be a list of keys and values, like title: About")
+				line, col = 1, 1
+			}
+		}
+	case "toml":
+		err = toml.Unmarshal(data, &m)
+		var de *toml.DecodeError
+		if errors.As(err, &de) {
+			line, col = de.Position()
+			err = errors.New(de.Error())
+		}
+	case "json":
+		err = json.Unmarshal(data, &m)
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			line, col = offsetPos(data, int(se.Offset)-1) // Offset is just past the bad byte
+		case errors.As(err, &te):
+			line, col = offsetPos(data, int(te.Offset)-1)
+		}
+	default:
+		err = errors.New("Org-mode front matter in a markdown page; use YAML between --- lines")
+		line = 1
+	}
+	if err != nil {
+		at := p.fmLine
+		if line > 0 {
+			at += line - 1
+		}
+		l.errorAt(p.rel, at, col, "front-matter", "invalid %s: %s", strings.ToUpper(p.fmFormat), oneLine(err.Error()))
+		return false
+	}
+	p.fm = m
+	return true
+}
+
+// offsetPos turns a byte offset in data into a 1-based line and column.
+func offsetPos(data []byte, off int) (line, col int) {
+	line, col = 1, 1
+	for i := 0; i < off && i < len(data); i++ {
+		if data[i] == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+// oneLine keeps the first line of a parser's message: some add a picture
+// of the source below it.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	// goccy's messages start with "[line:col] ".
+	if strings.HasPrefix(s, "[") {
+		if i := strings.Index(s, "] "); i > 0 {
+			s = s[i+2:]
+		}
+	}
+	return s
+}
+
+// fmValue returns the front matter value for key, matched without regard to
+// case as Hugo does.
+func (p *page) fmValue(key string) any {
+	return get(p.fm, key)
+}
+
+// fmKeyLine is the file line where a top-level front matter key is set,
+// or the front matter's first line when it cannot be found.
+func (p *page) fmKeyLine(key string) int {
+	for i, line := range strings.Split(p.fmText, "\n") {
+		t := line
+		if p.fmFormat == "json" {
+			t = strings.TrimLeft(t, " \t{,")
+		} else if strings.HasPrefix(t, " ") || strings.HasPrefix(t, "\t") {
+			continue // not a top-level key
+		}
+		quote := ""
+		if strings.HasPrefix(t, `"`) || strings.HasPrefix(t, "'") {
+			quote, t = t[:1], t[1:]
+		}
+		if len(t) < len(key) || !strings.EqualFold(t[:len(key)], key) {
+			continue
+		}
+		rest := t[len(key):]
+		if quote != "" {
+			if !strings.HasPrefix(rest, quote) {
+				continue
+			}
+			rest = rest[1:]
+		}
+		rest = strings.TrimLeft(rest, " \t")
+		if strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "=") {
+			return p.fmLine + i
+		}
+	}
+	return max(p.fmLine, 1)
+}
+
+// fmString is a front matter value as text, and whether it is text.
+func (p *page) fmString(key string) (string, bool) {
+	s, ok := p.fmValue(key).(string)
+	return strings.TrimSpace(s), ok
+}
+
+// fmDate reads a date from the front matter: a YAML or TOML date, or text
+// like "2026-11-25". ok is false when the key is missing; err is set when
+// it is there but is not a date.
+func (p *page) fmDate(key string) (t time.Time, ok bool, err error) {
+	v := p.fmValue(key)
+	switch v := v.(type) {
+	case nil:
+		return time.Time{}, false, nil
+	case time.Time:
+		return v, true, nil
+	case toml.LocalDate:
+		return v.AsTime(time.UTC), true, nil
+	case toml.LocalDateTime:
+		return v.AsTime(time.UTC), true, nil
+	case string:
+		for _, layout := range []string{"2006-01-02", time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05"} {
+			if t, err := time.Parse(layout, strings.TrimSpace(v)); err == nil {
+				return t, true, nil
+			}
+		}
+	}
+	return time.Time{}, true, fmt.Errorf("%s must be a date like 2026-11-25, not %v", key, v)
+}

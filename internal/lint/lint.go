@@ -1,0 +1,218 @@
+// Package lint is `guide check`: it reads every markdown page under
+// content/ the way Hugo will (front matter split off by Hugo's own page
+// lexer, shortcodes kept as opaque tokens, the body parsed by goldmark) and
+// reports what would make the guide wrong or hard to use:
+//
+//	file         a page that cannot be read, is not UTF-8, or is binary
+//	front-matter invalid front matter, or no title or description
+//	shortcode    a shortcode with no file in layouts/_shortcodes/, or a
+//	             phone shortcode naming a contact that is not in the data
+//	phone-text   a phone number typed as plain text instead of the
+//	             {{< phone >}} shortcode or a tel: link
+//	phone-mismatch a number anywhere in a page that is not in
+//	             data/contacts.toml
+//	headings     a # heading (the title is the page's one h1), a skipped
+//	             level, or no title at all
+//	link-text    links that say "click here" or nothing; images with no alt
+//	link-target  relative links to pages, files or headings that do not exist
+//	raw-html     HTML in markdown, which Hugo drops (unsafe = false)
+//	grade        English prose above the Flesch-Kincaid grade limit
+//	stale        a lastVerified date that is missing or too old (a warning)
+//
+// Every problem is a *diag.Error with the path relative to the site source.
+// Errors stop the build; warnings do not. Warnings' messages start with
+// "warning: ".
+package lint
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/okcguide/guide/internal/diag"
+)
+
+// WarningPrefix starts the message of every warning.
+const WarningPrefix = "warning: "
+
+// Options configures one run of the linter.
+type Options struct {
+	// Source is the site's source directory (with hugo.toml and content/).
+	Source string
+	// Now is the clock for the stale rule; zero means time.Now().
+	Now time.Time
+}
+
+// Result is what one run found, each list sorted by file, line and column.
+type Result struct {
+	Pages    int // markdown files checked
+	Errors   diag.List
+	Warnings diag.List
+}
+
+// Check lints the site in src with today's date. It returns the errors
+// (which must stop a build) and the warnings. err is for problems that stop
+// the linter itself: no content folder, or an invalid hugo.toml or
+// data/contacts.toml.
+func Check(src string) (errs, warnings diag.List, err error) {
+	r, err := Run(Options{Source: src})
+	if err != nil {
+		return nil, nil, err
+	}
+	return r.Errors, r.Warnings, nil
+}
+
+// Run lints the site described by opts.
+func Run(opts Options) (*Result, error) {
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	src, err := filepath.Abs(opts.Source)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := loadConfig(src)
+	if err != nil {
+		return nil, err
+	}
+	data, err := loadPhones(src)
+	if err != nil {
+		return nil, err
+	}
+	shortcodes, err := loadShortcodes(src)
+	if err != nil {
+		return nil, err
+	}
+	files, err := contentFiles(src)
+	if err != nil {
+		return nil, err
+	}
+	l := &linter{
+		src:        src,
+		cfg:        cfg,
+		now:        now,
+		phones:     data,
+		shortcodes: shortcodes,
+		pages:      map[string]*page{},
+	}
+	var pages []*page
+	for _, rel := range files {
+		p := l.read(rel)
+		pages = append(pages, p)
+		if p.doc != nil {
+			l.pages[p.lang+":"+p.key] = p
+		}
+	}
+	for _, p := range pages {
+		l.checkPage(p)
+	}
+	l.checkDataAge()
+	l.errs.Sort()
+	l.warns.Sort()
+	return &Result{Pages: len(pages), Errors: l.errs, Warnings: l.warns}, nil
+}
+
+// linter holds what every rule needs while checking one site.
+type linter struct {
+	src        string
+	cfg        config
+	now        time.Time
+	phones     *phoneBook
+	shortcodes map[string]bool
+	pages      map[string]*page // by "lang:key", for link targets
+	errs       diag.List
+	warns      diag.List
+}
+
+func (l *linter) errorAt(file string, line, col int, rule, format string, args ...any) {
+	l.errs = append(l.errs, &diag.Error{File: file, Line: line, Col: col, Rule: rule, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (l *linter) warnAt(file string, line, col int, rule, format string, args ...any) {
+	l.warns = append(l.warns, &diag.Error{File: file, Line: line, Col: col, Rule: rule, Msg: WarningPrefix + fmt.Sprintf(format, args...)})
+}
+
+// contentFiles lists every markdown file under content/, as slash paths
+// relative to src, sorted.
+func contentFiles(src string) ([]string, error) {
+	root := filepath.Join(src, "content")
+	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
+		return nil, &diag.Error{File: "content", Msg: "no content folder"}
+	}
+	var files []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == root {
+				return err
+			}
+			// An unreadable folder: report it like an unreadable page.
+			files = append(files, filepath.ToSlash(diag.Rel(src, p)))
+			return fs.SkipDir
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if p != root && strings.HasPrefix(name, ".") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") || strings.HasSuffix(name, "~") || !strings.EqualFold(path.Ext(name), ".md") {
+			return nil
+		}
+		files = append(files, filepath.ToSlash(diag.Rel(src, p)))
+		return nil
+	})
+	if err != nil {
+		return nil, &diag.Error{File: "content", Msg: "cannot read the content folder: " + cleanErr(err)}
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+// loadShortcodes returns the names of the shortcodes the site defines:
+// each file under layouts/_shortcodes/, named by its path without the
+// extensions ("phone.html" and "phone.en.html" are both "phone").
+func loadShortcodes(src string) (map[string]bool, error) {
+	names := map[string]bool{}
+	root := filepath.Join(src, "layouts", "_shortcodes")
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == root {
+				return fs.SkipAll
+			}
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		dir, base := path.Split(rel)
+		if i := strings.IndexByte(base, '.'); i > 0 {
+			base = base[:i]
+		}
+		names[dir+base] = true
+		return nil
+	})
+	if err != nil {
+		return nil, &diag.Error{File: "layouts/_shortcodes", Msg: "cannot read the shortcodes folder: " + cleanErr(err)}
+	}
+	return names, nil
+}
+
+// cleanErr is err's message without the absolute path the os package puts
+// in front.
+func cleanErr(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}

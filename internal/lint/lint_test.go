@@ -1,0 +1,214 @@
+package lint
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/okcguide/guide/internal/diag"
+	"github.com/okcguide/guide/internal/sitetest"
+)
+
+var update = flag.Bool("update", false, "rewrite the want files in testdata/*.txtar from what the linter reports")
+
+// testClock is the date the rule tests run on, unless an archive's comment
+// sets another with a line "now: 2026-11-25".
+var testClock = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+
+// fixtureSite makes a site from the real one (hugo.toml, layouts, data)
+// with content/ emptied, then writes the archive's files over it.
+func fixtureSite(t *testing.T, a *txtar.Archive) string {
+	t.Helper()
+	dir := sitetest.CopySite(t)
+	if err := os.RemoveAll(filepath.Join(dir, "content")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "content"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range a.Files {
+		if f.Name == "want" {
+			continue
+		}
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+var nowLine = regexp.MustCompile(`(?m)^now: (\d{4}-\d\d-\d\d)$`)
+
+// checkArchive lints the site in testdata/<name>.txtar and compares every
+// reported line with the archive's "want" file. Lines of the page-wide
+// rules (stale and grade) are only compared when they are the rule under
+// test, so other fixtures need no dates and may be short and odd.
+//
+// It also checks what the fixture's file names promise: each
+// content/bad*.md gets at least one problem from rule, and each
+// content/good*.md gets no problem at all.
+func checkArchive(t *testing.T, name, rule string) {
+	t.Helper()
+	file := filepath.Join("testdata", name+".txtar")
+	a, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := testClock
+	if m := nowLine.FindSubmatch(a.Comment); m != nil {
+		now, _ = time.Parse(time.DateOnly, string(m[1]))
+	}
+	res, err := Run(Options{Source: fixtureSite(t, a), Now: now})
+	if err != nil {
+		t.Fatalf("the linter failed: %v", err)
+	}
+	all := append(append(diag.List{}, res.Errors...), res.Warnings...)
+	all.Sort()
+	var got []string
+	for _, e := range all {
+		if (e.Rule == "stale" || e.Rule == "grade") && e.Rule != rule {
+			continue
+		}
+		got = append(got, e.Error())
+	}
+	gotText := strings.Join(got, "\n")
+	if gotText != "" {
+		gotText += "\n"
+	}
+	var want []byte
+	for i, f := range a.Files {
+		if f.Name == "want" {
+			want = f.Data
+			if *update {
+				a.Files[i].Data = []byte(gotText)
+				if err := os.WriteFile(file, txtar.Format(a), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	if want == nil {
+		t.Fatalf("%s has no want file", file)
+	}
+	if !*update && gotText != string(want) {
+		t.Errorf("%s: the linter reported:\n%s\nwant:\n%s", file, gotText, want)
+	}
+	for _, f := range a.Files {
+		base := filepath.Base(f.Name)
+		if !strings.HasPrefix(f.Name, "content/") {
+			continue
+		}
+		var mine, ofRule int
+		for _, line := range got {
+			if strings.HasPrefix(line, f.Name+":") {
+				mine++
+				if strings.Contains(line, ": "+rule+": ") {
+					ofRule++
+				}
+			}
+		}
+		if strings.HasPrefix(base, "bad") && ofRule == 0 {
+			t.Errorf("%s: no %s problem reported", f.Name, rule)
+		}
+		if strings.HasPrefix(base, "good") && mine > 0 {
+			t.Errorf("%s: %d problems reported, want none", f.Name, mine)
+		}
+	}
+}
+
+func TestPhoneText(t *testing.T)     { checkArchive(t, "phone-text", "phone-text") }
+func TestPhoneMismatch(t *testing.T) { checkArchive(t, "phone-mismatch", "phone-mismatch") }
+func TestHeadings(t *testing.T)      { checkArchive(t, "headings", "headings") }
+func TestLinkText(t *testing.T)      { checkArchive(t, "link-text", "link-text") }
+func TestLinkTarget(t *testing.T)    { checkArchive(t, "link-target", "link-target") }
+func TestFrontMatter(t *testing.T)   { checkArchive(t, "front-matter", "front-matter") }
+func TestRawHTML(t *testing.T)       { checkArchive(t, "raw-html", "raw-html") }
+func TestGrade(t *testing.T)         { checkArchive(t, "grade", "grade") }
+func TestStale(t *testing.T)         { checkArchive(t, "stale", "stale") }
+func TestShortcode(t *testing.T)     { checkArchive(t, "shortcode", "shortcode") }
+
+// The file rule needs bytes a txtar file cannot hold well.
+func TestFileRule(t *testing.T) {
+	dir := fixtureSite(t, &txtar.Archive{})
+	write := func(name string, data []byte) {
+		if err := os.WriteFile(filepath.Join(dir, "content", name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("bad-latin1.md", []byte("---\ntitle: Caf\xe9\ndescription: Talks.\n---\n"))
+	write("bad-binary.md", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"))
+	write("good.md", []byte("\ufeff---\ntitle: \"Café\"\ndescription: \"Talks.\"\n---\n\nHi.\n"))
+	if err := os.Symlink(filepath.Join(dir, "nowhere.md"), filepath.Join(dir, "content", "bad-link.md")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(Options{Source: dir, Now: testClock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"content/bad-binary.md: file: this is not a text file (it has a zero byte at line 3, column 1); pages must be markdown text",
+		"content/bad-latin1.md:2:11: file: the text is not UTF-8: save the file as UTF-8",
+		"content/bad-link.md: file: cannot read the file: it is a link to a file that does not exist",
+	}
+	if got := res.Errors.Error(); got != strings.Join(want, "\n") {
+		t.Errorf("got:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	if res.Pages != 4 {
+		t.Errorf("checked %d pages, want 4", res.Pages)
+	}
+}
+
+// The real guide passes every rule, on the day its contact facts were last
+// checked.
+func TestRealContentIsClean(t *testing.T) {
+	src := sitetest.CopySite(t)
+	book, err := loadPhones(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(Options{Source: src, Now: book.verified})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) > 0 {
+		t.Errorf("the real content has problems:\n%v", res.Errors)
+	}
+	for _, w := range res.Warnings {
+		t.Log(w)
+	}
+	if res.Pages < 9 {
+		t.Errorf("checked %d pages, want the 9 English pages at least", res.Pages)
+	}
+}
+
+func TestOutputIsDeterministic(t *testing.T) {
+	a, err := txtar.ParseFile(filepath.Join("testdata", "link-target.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := fixtureSite(t, a)
+	var first []byte
+	for i := range 5 {
+		res, err := Run(Options{Source: dir, Now: testClock})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := []byte(res.Errors.Error() + "\n" + res.Warnings.Error())
+		if i == 0 {
+			first = out
+		} else if !bytes.Equal(out, first) {
+			t.Fatalf("run %d differs:\n%s\nfirst:\n%s", i, out, first)
+		}
+	}
+}

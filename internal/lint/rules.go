@@ -1,0 +1,299 @@
+package lint
+
+import (
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+)
+
+// checkPage runs every rule on one page that was read and split.
+func (l *linter) checkPage(p *page) {
+	if p.doc == nil {
+		return // read already reported why
+	}
+	l.checkFrontMatter(p)
+	l.checkFrontMatterPhones(p)
+	l.checkStale(p)
+	l.checkHeadings(p)
+	l.checkBody(p)
+	l.checkGrade(p)
+}
+
+// checkFrontMatter: every page needs a title and a description.
+func (l *linter) checkFrontMatter(p *page) {
+	if p.fm == nil && p.fmFormat == "" {
+		l.errorAt(p.rel, 1, 1, "front-matter", "no front matter: start the page with title and description between two --- lines")
+		return
+	}
+	for _, key := range []string{"title", "description"} {
+		v := p.fmValue(key)
+		s, isText := p.fmString(key)
+		switch {
+		case v == nil:
+			l.errorAt(p.rel, max(p.fmLine, 1), 1, "front-matter", "no %s: add a %s line to the front matter", key, key)
+		case !isText:
+			l.errorAt(p.rel, p.fmKeyLine(key), 1, "front-matter", "%s must be text, in quotes", key)
+		case s == "":
+			l.errorAt(p.rel, p.fmKeyLine(key), 1, "front-matter", "%s is empty", key)
+		}
+	}
+}
+
+// checkHeadings: the page title is the page's one h1, so markdown headings
+// start at ##, and no level is skipped on the way down.
+func (l *linter) checkHeadings(p *page) {
+	if s, _ := p.fmString("title"); s == "" {
+		l.errorAt(p.rel, 1, 1, "headings", "no top heading: the page's title (its h1) comes from the front matter title, which is missing")
+	}
+	prev := 1 // the title
+	_ = ast.Walk(p.doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		h, ok := n.(*ast.Heading)
+		if !entering || !ok {
+			return ast.WalkContinue, nil
+		}
+		line, col := p.pos(headingStart(p, h))
+		switch {
+		case h.Level == 1:
+			l.errorAt(p.rel, line, col, "headings", "more than one top heading: the title is the page's h1; start headings in the text at ##")
+		case h.Level > prev+1:
+			l.errorAt(p.rel, line, col, "headings", "heading level skips from h%d to h%d; use h%d", prev, h.Level, prev+1)
+		}
+		prev = h.Level
+		return ast.WalkSkipChildren, nil
+	})
+}
+
+// headingStart is where a heading's line starts (the # marks), not its text.
+func headingStart(p *page, h *ast.Heading) int {
+	off := nodePos(h)
+	if h.Lines().Len() > 0 {
+		off = h.Lines().At(0).Start
+	}
+	line, _ := p.pos(off)
+	start := p.lines[line-1]
+	for start < len(p.body) && (p.body[start] == ' ' || p.body[start] == '>') {
+		start++
+	}
+	if h.Lines().Len() > 0 && start > off {
+		return off
+	}
+	return start
+}
+
+// checkBody walks the markdown: typed and mismatched numbers, link text,
+// link targets and raw HTML.
+func (l *linter) checkBody(p *page) {
+	_ = ast.Walk(p.doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.CodeBlock, *ast.FencedCodeBlock:
+			for i := 0; i < n.Lines().Len(); i++ {
+				seg := n.Lines().At(i)
+				r := &run{}
+				r.add(seg.Value(p.body), seg.Start)
+				l.checkCodePhones(p, r)
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.CodeSpan:
+			r := &run{}
+			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+				if t, ok := c.(*ast.Text); ok {
+					r.add(t.Segment.Value(p.body), t.Segment.Start)
+				}
+			}
+			l.checkCodePhones(p, r)
+			return ast.WalkSkipChildren, nil
+		case *ast.HTMLBlock:
+			if n.HTMLBlockType == ast.HTMLBlockType2 {
+				return ast.WalkSkipChildren, nil // a comment: Hugo drops it, as meant
+			}
+			first := n.Lines().At(0)
+			line, col := p.pos(first.Start)
+			l.errorAt(p.rel, line, col, "raw-html", "the HTML block %s is left out of the built page: write it in markdown instead", tagName(first.Value(p.body)))
+			return ast.WalkSkipChildren, nil
+		case *ast.RawHTML:
+			if n.Segments.Len() == 0 {
+				return ast.WalkSkipChildren, nil
+			}
+			seg := n.Segments.At(0)
+			if v := string(seg.Value(p.body)); strings.HasPrefix(v, "<!--") || strings.HasPrefix(v, "</") {
+				// A comment, dropped as meant; or an end tag, whose start
+				// tag is reported already.
+				return ast.WalkSkipChildren, nil
+			}
+			line, col := p.pos(seg.Start)
+			l.errorAt(p.rel, line, col, "raw-html", "the HTML tag %s is left out of the built page: write it in markdown instead", tagName(seg.Value(p.body)))
+			return ast.WalkSkipChildren, nil
+		case *ast.Link:
+			l.checkLink(p, n, string(n.Destination), plainText(n, p.body), false)
+		case *ast.Image:
+			l.checkLink(p, n, string(n.Destination), plainText(n, p.body), true)
+		case *ast.AutoLink:
+			if u := string(n.URL(p.body)); isTel(u) {
+				l.checkTel(p, nodePos(n), u)
+			}
+		}
+		if n.Type() == ast.TypeBlock && n.FirstChild() != nil && n.FirstChild().Type() == ast.TypeInline {
+			for _, r := range textRuns(p, n, false) {
+				l.checkPlainPhones(p, r)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// tagName is the tag a piece of raw HTML starts with, like <b>, for
+// messages.
+func tagName(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	end := strings.IndexAny(s[min(len(s), 1):], " \t\n>") + 1
+	if end <= 0 || end > 20 {
+		end = min(len(s), 20)
+	}
+	return strings.TrimSuffix(s[:end], "/") + ">"
+}
+
+// vagueLinkText are link texts that do not say where a link goes (English
+// and Spanish), compared after trimming, lower-casing and dropping end
+// punctuation.
+var vagueLinkText = map[string]bool{
+	"here": true, "click here": true, "click": true, "read more": true, "more": true,
+	"link": true, "this link": true, "this": true, "go": true,
+	"aquí": true, "aqui": true, "haga clic aquí": true, "haga clic aqui": true,
+	"clic aquí": true, "pulse aquí": true, "leer más": true, "leer mas": true,
+	"más": true, "enlace": true, "este enlace": true,
+}
+
+// checkLink: link text that says where the link goes, image alt text, a
+// tel: number from the data, and relative targets that exist.
+func (l *linter) checkLink(p *page, n ast.Node, dest, text string, image bool) {
+	off := nodePos(n)
+	line, col := p.pos(off)
+	words := strings.ToLower(strings.Join(strings.Fields(text), " "))
+	words = strings.TrimRight(words, ".:!?…,;»\"'")
+	words = strings.TrimLeft(words, "«\"'¡¿")
+	switch {
+	case image && words == "":
+		l.errorAt(p.rel, line, col, "link-text", "the image has no alt text: describe it between the [ ] for people who cannot see it")
+	case !image && words == "" && !hasImageWithAlt(n, p.body):
+		l.errorAt(p.rel, line, col, "link-text", "the link has no text: say where it goes between the [ ]")
+	case !image && vagueLinkText[words]:
+		l.errorAt(p.rel, line, col, "link-text", "the link text %q does not say where the link goes: use words like \"how to report online\"", strings.TrimSpace(text))
+	}
+	if isTel(dest) {
+		l.checkTel(p, off, dest)
+		return
+	}
+	l.checkTarget(p, off, dest, image)
+}
+
+func hasImageWithAlt(n ast.Node, src []byte) bool {
+	found := false
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if img, ok := c.(*ast.Image); ok && entering && strings.TrimSpace(plainText(img, src)) != "" {
+			found = true
+		}
+		return ast.WalkContinue, nil
+	})
+	return found
+}
+
+// checkTarget resolves a relative link the way Hugo's GetPage does (with or
+// without .md or .html, relative to the page or to content/, ignoring
+// case), then checks its #fragment against the target's heading ids.
+// Links may also point at files in content/, static/ or assets/.
+func (l *linter) checkTarget(p *page, off int, dest string, image bool) {
+	line, col := p.pos(off)
+	if strings.TrimSpace(dest) == "" {
+		l.errorAt(p.rel, line, col, "link-target", "the link has no target")
+		return
+	}
+	u, err := url.Parse(dest)
+	if err != nil {
+		l.errorAt(p.rel, line, col, "link-target", "cannot read the link %q: %v", dest, err)
+		return
+	}
+	if u.Scheme != "" || u.Host != "" || strings.HasPrefix(dest, "//") {
+		return // another site
+	}
+	if u.Path == "" {
+		if u.Fragment != "" {
+			if _, ok := p.ids[u.Fragment]; !ok {
+				l.errorAt(p.rel, line, col, "link-target", "this page has no heading with the id %q (its ids: %s)", u.Fragment, idList(p.ids))
+			}
+		}
+		return
+	}
+	dir := path.Dir(strings.TrimPrefix(p.rel, "content/"))
+	abs := u.Path
+	if !strings.HasPrefix(abs, "/") {
+		abs = "/" + dir + "/" + abs
+	}
+	abs = path.Clean(abs)
+	if !image {
+		if target := l.findPage(p.lang, abs); target != nil {
+			if u.Fragment != "" {
+				if _, ok := target.ids[u.Fragment]; !ok {
+					l.errorAt(p.rel, line, col, "link-target", "%s has no heading with the id %q (its ids: %s)", target.rel, u.Fragment, idList(target.ids))
+				}
+			}
+			return
+		}
+	}
+	if strings.EqualFold(path.Ext(abs), ".md") {
+		l.errorAt(p.rel, line, col, "link-target", "the link %q points to a page that does not exist in this page's language (%s)", dest, p.lang)
+		return
+	}
+	for _, root := range []string{"content", "static", "assets"} {
+		fi, err := os.Stat(filepath.Join(l.src, root, filepath.FromSlash(abs)))
+		if err == nil && !fi.IsDir() {
+			return
+		}
+	}
+	what := "a page or file"
+	if image {
+		what = "an image"
+	}
+	l.errorAt(p.rel, line, col, "link-target", "the link %q points to %s that does not exist (looked for %s in content/, static/ and assets/)", dest, what, strings.TrimPrefix(abs, "/"))
+}
+
+// findPage finds the page a path names, as Hugo's GetPage does from a page
+// in lang: the extension and any language suffix are dropped, case is
+// ignored, and only pages in the same language count (a Spanish page's
+// link to a page with no Spanish version fails the build).
+func (l *linter) findPage(lang, abs string) *page {
+	key := strings.ToLower(abs)
+	for _, ext := range []string{".md", ".html"} {
+		if strings.HasSuffix(key, ext) {
+			key = strings.TrimSuffix(key, ext)
+			break
+		}
+	}
+	if i := strings.LastIndexByte(key, '.'); i > strings.LastIndexByte(key, '/') && l.cfg.Langs[key[i+1:]] {
+		key = key[:i]
+	}
+	key = strings.TrimSuffix(strings.TrimSuffix(key, "/_index"), "/index")
+	if key == "" {
+		key = "/"
+	}
+	return l.pages[lang+":"+key]
+}
+
+func idList(ids map[string]int) string {
+	if len(ids) == 0 {
+		return "none"
+	}
+	list := make([]string, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	sort.Strings(list)
+	return strings.Join(list, ", ")
+}

@@ -1,0 +1,247 @@
+package lint
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/util"
+)
+
+// run is a stretch of a block's text with the file offset of each byte, so
+// a match found in the text can be reported at its place in the file.
+type run struct {
+	text []byte
+	offs []int
+}
+
+func (r *run) add(b []byte, off int) {
+	for i, c := range b {
+		r.text = append(r.text, c)
+		r.offs = append(r.offs, off+i)
+	}
+}
+
+// addAt adds text that has no place of its own in the file (a line break,
+// a typographer's quote), at offset off.
+func (r *run) addAt(s string, off int) {
+	for i := 0; i < len(s); i++ {
+		r.text = append(r.text, s[i])
+		r.offs = append(r.offs, off)
+	}
+}
+
+func (r *run) last() int {
+	if len(r.offs) == 0 {
+		return 0
+	}
+	return r.offs[len(r.offs)-1] + 1
+}
+
+// offset is the file offset of byte i of the run's text.
+func (r *run) offset(i int) int {
+	if i < len(r.offs) {
+		return r.offs[i]
+	}
+	return r.last()
+}
+
+// shortcodeMark stands for a shortcode in prose: one word.
+const shortcodeMark = '\x01'
+
+// textRuns flattens the inline content of block into runs of text.
+//
+// With prose false (for finding typed phone numbers) a run stops at code,
+// raw HTML, autolinks, images and tel: links, and shortcodes stay masked.
+// With prose true (for the reading grade) code and images are left out,
+// everything else is kept in one run, and each shortcode becomes one
+// shortcodeMark.
+func textRuns(p *page, block ast.Node, prose bool) []*run {
+	var runs []*run
+	cur := &run{}
+	flush := func() {
+		if len(cur.text) > 0 {
+			runs = append(runs, cur)
+			cur = &run{}
+		}
+	}
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Text:
+				seg := c.Segment
+				if prose {
+					addProse(p, cur, seg.Start, seg.Stop)
+				} else {
+					cur.add(seg.Value(p.body), seg.Start)
+				}
+				if c.SoftLineBreak() || c.HardLineBreak() {
+					cur.addAt(" ", seg.Stop)
+				}
+			case *ast.String:
+				cur.addAt(string(util.ResolveEntityNames(c.Value)), cur.last())
+			case *ast.CodeSpan, *ast.RawHTML, *ast.AutoLink, *ast.Image:
+				if !prose {
+					flush()
+				} else if _, code := c.(*ast.CodeSpan); code {
+					cur.addAt(" ", cur.last())
+				}
+			case *ast.Link:
+				if isTel(string(c.Destination)) && !prose {
+					flush()
+					continue
+				}
+				walk(c)
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(block)
+	flush()
+	return runs
+}
+
+// addProse adds body[a:z] to r, with each shortcode in it as one mark.
+func addProse(p *page, r *run, a, z int) {
+	for i := a; i < z; i++ {
+		if sc := p.shortcodeAt(i); sc != nil {
+			r.addAt(string(rune(shortcodeMark)), i)
+			i = sc.end - 1
+			continue
+		}
+		r.text = append(r.text, p.body[i])
+		r.offs = append(r.offs, i)
+	}
+}
+
+func isTel(dest string) bool {
+	return len(dest) >= 4 && strings.EqualFold(dest[:4], "tel:")
+}
+
+// plainText is the text of an inline node and its children, as a reader
+// sees it: link text, image alt text, code span text.
+func plainText(n ast.Node, src []byte) string {
+	var b bytes.Buffer
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Text:
+				b.Write(c.Segment.Value(src))
+				if c.SoftLineBreak() || c.HardLineBreak() {
+					b.WriteByte(' ')
+				}
+			case *ast.String:
+				b.Write(util.ResolveEntityNames(c.Value))
+			case *ast.AutoLink:
+				b.Write(c.Label(src))
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return b.String()
+}
+
+// nodePos is the file offset where node n starts, as near as goldmark
+// records it.
+func nodePos(n ast.Node) int {
+	for m := n; m != nil; m = m.Parent() {
+		if t, ok := m.(*ast.Text); ok {
+			return t.Segment.Start
+		}
+		if pos := m.Pos(); pos >= 0 {
+			return pos
+		}
+		if m.Type() == ast.TypeBlock && m.Lines().Len() > 0 {
+			return m.Lines().At(0).Start
+		}
+		if c := m.FirstChild(); c != nil {
+			if t, ok := c.(*ast.Text); ok {
+				return t.Segment.Start
+			}
+		}
+	}
+	return 0
+}
+
+// headingIDs gives each heading the id Hugo will: Hugo's "github" style
+// (lower case, spaces to hyphens, punctuation dropped) over the heading's
+// plain text, with -1, -2 … added to repeats. It returns id → offset.
+func headingIDs(p *page) map[string]int {
+	ids := map[string]int{}
+	_ = ast.Walk(p.doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		h, ok := n.(*ast.Heading)
+		if !entering || !ok {
+			return ast.WalkContinue, nil
+		}
+		txt := hugoTextPlain(h, p.body)
+		if h.Lines().Len() > 1 {
+			parts := strings.Split(txt, "\n")
+			txt = parts[len(parts)-1]
+		}
+		id := anchor(txt)
+		if id == "" {
+			id = "heading"
+		}
+		if _, dup := ids[id]; dup {
+			for i := 1; ; i++ {
+				try := id + "-" + strconv.Itoa(i)
+				if _, dup := ids[try]; !dup {
+					id = try
+					break
+				}
+			}
+		}
+		ids[id] = nodePos(h)
+		return ast.WalkSkipChildren, nil
+	})
+	return ids
+}
+
+// hugoTextPlain is Hugo's render.TextPlain: the text Hugo makes a heading's
+// id from. Like Hugo's, it follows only the first child of nested nodes.
+func hugoTextPlain(n ast.Node, src []byte) string {
+	var b bytes.Buffer
+	var to func(c ast.Node)
+	to = func(c ast.Node) {
+		if c == nil {
+			return
+		}
+		switch c := c.(type) {
+		case *ast.RawHTML:
+		case *ast.String:
+			b.Write(c.Value)
+		case *ast.Text:
+			b.Write(c.Segment.Value(src))
+			if c.HardLineBreak() || c.SoftLineBreak() {
+				b.WriteByte('\n')
+			}
+		default:
+			to(c.FirstChild())
+		}
+	}
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		to(c)
+	}
+	return string(util.ResolveEntityNames(b.Bytes()))
+}
+
+// anchor is Hugo's github-style id for a heading's text.
+func anchor(s string) string {
+	var b strings.Builder
+	for _, r := range strings.TrimSpace(s) {
+		switch {
+		case r == '-' || r == ' ':
+			b.WriteRune('-')
+		case r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
