@@ -29,7 +29,11 @@
 
 const VERSION = 'dev';
 const PRECACHE = [];
-const OFFLINE_PAGE = 'offline.html';
+// The offline page in each language: offline.html at the root, and
+// es/offline.html for pages under es/.
+const OFFLINE_PAGES = PRECACHE.map(([path]) => path)
+  .filter((path) => path === 'offline.html' || path.endsWith('/offline.html'))
+  .sort((a, b) => b.length - a.length);
 
 const SCOPE = new URL('./', self.location).href;
 const CACHE_PREFIX = 'guide:' + SCOPE + ':';
@@ -122,7 +126,9 @@ async function navigate(request) {
   try {
     return await fetch(request);
   } catch (err) {
-    const offline = await precached(new URL(OFFLINE_PAGE, SCOPE).href);
+    const path = request.url.slice(SCOPE.length);
+    const page = OFFLINE_PAGES.find((p) => path.startsWith(p.slice(0, -'offline.html'.length)));
+    const offline = page && await precached(new URL(page, SCOPE).href);
     if (offline) return offline;
     throw err;
   }

@@ -77,5 +77,11 @@ func TestOffline(t *testing.T) {
 			t.Errorf("the address changed to %s; want it kept (%s)", loc, s.URL("nope.html"))
 		}
 	})
+	t.Run("unknown Spanish address shows the Spanish offline page", func(t *testing.T) {
+		check(t, "es/nope.html", s.h1(t, "es/offline.html"))
+		if lang, _ := eval[string](ctx, `document.documentElement.lang`); lang != "es" {
+			t.Errorf("lang = %q, want es", lang)
+		}
+	})
 	t.Log(fmt.Sprintf("%d pages checked offline", len(pages)))
 }
