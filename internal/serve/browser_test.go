@@ -124,6 +124,7 @@ func navigate(t *testing.T, ctx context.Context, url string) {
 // is true, and returns when it first was; it fails the test after d.
 func until(t *testing.T, ctx context.Context, d time.Duration, expr string) time.Time {
 	t.Helper()
+	d *= slowdown
 	deadline := time.Now().Add(d)
 	var last error
 	for time.Now().Before(deadline) {
