@@ -169,7 +169,7 @@ func Run(ctx context.Context, ln net.Listener, opts Options) error {
 	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
-	fmt.Fprintf(opts.Stdout, "Serving the guide at http://%s/ . Press Ctrl+C to stop.\n", ln.Addr())
+	fmt.Fprintf(opts.Stdout, "Serving the guide at http://%s/ (press Ctrl+C to stop)\n", ln.Addr())
 
 	// Each change restarts the quiet time, but a build is never put off
 	// for more than maxWait, even if changes keep coming.
