@@ -236,7 +236,7 @@ func (l *linter) knownShortcodes() string {
 func (l *linter) phoneTables() string {
 	var names []string
 	for n := range l.phones.tables {
-		names = append(names, strings.Clone(n))
+		names = append(names, n)
 	}
 	sort.Strings(names)
 	return strings.Join(names, ", ")

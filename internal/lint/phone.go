@@ -93,9 +93,14 @@ func (b *phoneBook) known(n string) (string, bool) {
 		return k, true
 	}
 	if len(n) == 7 {
-		for full, k := range b.keys {
+		var fulls []string
+		for full := range b.keys {
+			fulls = append(fulls, full)
+		}
+		sort.Strings(fulls)
+		for _, full := range fulls {
 			if len(full) == 10 && strings.HasSuffix(full, n) {
-				return k, true
+				return b.keys[full], true
 			}
 		}
 	}
@@ -208,6 +213,8 @@ func (l *linter) checkFrontMatterPhones(p *page) {
 		var walk func(v any)
 		walk = func(v any) {
 			switch v := v.(type) {
+			case int, int64, uint64, float64:
+				walk(fmt.Sprint(v)) // phone: 4052971212 with no quotes
 			case string:
 				for _, m := range findPhones(v) {
 					if _, ok := l.phones.known(m.number); !ok {

@@ -1,0 +1,74 @@
+package lint
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"golang.org/x/tools/txtar"
+)
+
+// No page, however broken, makes the linter panic or hang. The seeds are every
+// page in the fixtures; `go test -fuzz FuzzPage` explores further.
+func FuzzPage(f *testing.F) {
+	archives, _ := filepath.Glob(filepath.Join("testdata", "*.txtar"))
+	for _, name := range archives {
+		a, err := txtar.ParseFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, file := range a.Files {
+			f.Add(file.Data)
+		}
+	}
+	f.Add([]byte(""))
+	f.Add([]byte("---\n---\n"))
+	f.Add([]byte("{{< phone"))
+	f.Add([]byte("+++\n+++\n# [](<>)\n"))
+	src, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		f.Fatal(err)
+	}
+	cfg, err := loadConfig(src)
+	if err != nil {
+		f.Fatal(err)
+	}
+	book, err := loadPhones(src)
+	if err != nil {
+		f.Fatal(err)
+	}
+	shortcodes, err := loadShortcodes(src)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		if err := os.Mkdir(filepath.Join(dir, "content"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "content", "page.md"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		l := &linter{src: dir, cfg: cfg, now: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC), phones: book, shortcodes: shortcodes, pages: map[string]*page{}}
+		done := make(chan bool)
+		go func() {
+			p := l.read("content/page.md")
+			if p.doc != nil {
+				l.pages[p.lang+":"+p.key] = p
+			}
+			l.checkPage(p)
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-time.After(2 * time.Second):
+			t.Fatalf("the linter took over 2 s on %q", data)
+		}
+		for _, e := range append(l.errs, l.warns...) {
+			if e.File != "content/page.md" || e.Rule == "" || e.Msg == "" {
+				t.Errorf("a problem without a file, rule or message: %#v", e)
+			}
+		}
+	})
+}
