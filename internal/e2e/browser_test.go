@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"mime"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -16,21 +15,14 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/okcguide/guide/internal/browsertest"
 )
 
-// The browser is shared by every test in the package: starting Chromium
-// costs about a second. Each test gets its own browser context (its own
-// storage, service workers and caches) and its own server port, so nothing
-// leaks from one test to the next.
-var (
-	browserOnce sync.Once
-	browserCtx  context.Context
-	browserErr  error  // the browser could not start
-	browserSkip string // no browser was found
-	shutdown    []func()
-)
-
-const skipLine = "BROWSER TESTS SKIPPED: no chromium found; install it (apt-get install chromium) or set GUIDE_CHROME; set GUIDE_REQUIRE_BROWSER=1 to make this fail"
+// The browser is shared by every test in the package (browsertest):
+// starting Chromium costs about a second. Each test gets its own browser
+// context (its own storage, service workers and caches) and its own server
+// port, so nothing leaks from one test to the next.
 
 func TestMain(m *testing.M) {
 	// Static hosts send the web manifest with its registered type; Go's
@@ -40,93 +32,13 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	code := m.Run()
-	if browserSkip != "" && os.Getenv("GUIDE_REQUIRE_BROWSER") != "1" {
-		// Said once more outside any test, so it shows without -v.
-		fmt.Fprintln(os.Stderr, browserSkip)
-	}
-	for i := len(shutdown) - 1; i >= 0; i-- {
-		shutdown[i]()
-	}
+	browsertest.Close()
 	os.Exit(code)
 }
 
-// findChrome returns the browser to drive: GUIDE_CHROME, or the first of
-// chromium, chromium-browser and google-chrome on PATH.
-func findChrome() (string, error) {
-	if p := os.Getenv("GUIDE_CHROME"); p != "" {
-		path, err := exec.LookPath(p)
-		if err != nil {
-			return "", fmt.Errorf("GUIDE_CHROME=%s: not an executable browser: %w", p, err)
-		}
-		return path, nil
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if path, err := exec.LookPath(name); err == nil {
-			return path, nil
-		}
-	}
-	return "", nil
-}
-
-func startBrowser() {
-	path, err := findChrome()
-	if err != nil {
-		browserErr = err
-		return
-	}
-	if path == "" {
-		browserSkip = skipLine
-		return
-	}
-	dir, err := os.MkdirTemp("", "guide-e2e-chromium-")
-	if err != nil {
-		browserErr = err
-		return
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox, // the tests run as root
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true), // /dev/shm is small in containers
-		chromedp.UserDataDir(dir),
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	shutdown = append(shutdown, func() {
-		cancel()
-		cancelAlloc()
-		os.RemoveAll(dir)
-	})
-	// The first run starts the browser and binds its life to ctx, so it
-	// gets no timeout of its own.
-	if err := chromedp.Do(ctx); err != nil {
-		browserErr = fmt.Errorf("starting %s: %w", path, err)
-		return
-	}
-	browserCtx = ctx
-}
-
-// requireBrowser starts the shared browser, or skips the test when there is
-// none (fails instead with GUIDE_REQUIRE_BROWSER=1).
-func requireBrowser(t *testing.T) {
-	t.Helper()
-	browserOnce.Do(startBrowser)
-	switch {
-	case browserErr != nil:
-		t.Fatal(browserErr)
-	case browserSkip != "" && os.Getenv("GUIDE_REQUIRE_BROWSER") == "1":
-		t.Fatal("GUIDE_REQUIRE_BROWSER=1 but no chromium found; install it (apt-get install chromium) or set GUIDE_CHROME")
-	case browserSkip != "":
-		t.Skip(browserSkip)
-	}
-}
+// requireBrowser skips the test when there is no browser (fails instead
+// with GUIDE_REQUIRE_BROWSER=1).
+func requireBrowser(t *testing.T) { browsertest.Browser(t) }
 
 // testTimeout bounds each test's browser work, so a hung page fails the
 // test instead of the whole run.
@@ -138,8 +50,7 @@ const testTimeout = 90 * time.Second
 // ends.
 func newBrowserContext(t *testing.T) context.Context {
 	t.Helper()
-	requireBrowser(t)
-	tctx, cancelTimeout := context.WithTimeout(browserCtx, testTimeout)
+	tctx, cancelTimeout := context.WithTimeout(browsertest.Browser(t), testTimeout)
 	ctx, cancel := chromedp.NewContext(tctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(func() {
 		cancel()
@@ -158,8 +69,7 @@ func newBrowserContext(t *testing.T) context.Context {
 // worker or cache of another test applies to it.
 func newDefaultProfileTab(t *testing.T) context.Context {
 	t.Helper()
-	requireBrowser(t)
-	tctx, cancelTimeout := context.WithTimeout(browserCtx, testTimeout)
+	tctx, cancelTimeout := context.WithTimeout(browsertest.Browser(t), testTimeout)
 	ctx, cancel := chromedp.NewContext(tctx)
 	t.Cleanup(func() {
 		cancel()

@@ -5,90 +5,24 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/okcguide/guide/internal/browsertest"
 	"github.com/okcguide/guide/internal/pipeline"
 	"github.com/okcguide/guide/internal/serve"
 	"github.com/okcguide/guide/internal/sitetest"
 )
 
-// One headless Chromium for the package's browser tests; each test gets
-// its own browser context (own storage and service workers). Without a
-// browser the tests skip, unless GUIDE_REQUIRE_BROWSER=1.
-var (
-	browserOnce sync.Once
-	browserCtx  context.Context
-	browserErr  error
-	browserSkip bool
-	browserStop = func() {}
-)
-
-func startBrowser() {
-	path := os.Getenv("GUIDE_CHROME")
-	if path == "" {
-		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-			if p, err := exec.LookPath(name); err == nil {
-				path = p
-				break
-			}
-		}
-	}
-	if path == "" {
-		browserSkip = true
-		return
-	}
-	dir, err := os.MkdirTemp("", "guide-serve-chromium-")
-	if err != nil {
-		browserErr = err
-		return
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox, // tests may run as root
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(dir),
-	)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	browserStop = func() {
-		cancel()
-		cancelAlloc()
-		os.RemoveAll(dir)
-	}
-	if err := chromedp.Do(ctx); err != nil {
-		browserErr = fmt.Errorf("starting %s: %w", path, err)
-		return
-	}
-	browserCtx = ctx
-}
-
 // newTab returns a tab in a new, empty browser context.
 func newTab(t *testing.T) context.Context {
 	t.Helper()
-	browserOnce.Do(startBrowser)
-	switch {
-	case browserErr != nil:
-		t.Fatal(browserErr)
-	case browserSkip && os.Getenv("GUIDE_REQUIRE_BROWSER") == "1":
-		t.Fatal("GUIDE_REQUIRE_BROWSER=1 but no chromium found (set GUIDE_CHROME)")
-	case browserSkip:
-		t.Skip("no chromium found; set GUIDE_CHROME to run the browser tests")
-	}
-	tctx, cancelTimeout := context.WithTimeout(browserCtx, 60*time.Second)
+	tctx, cancelTimeout := context.WithTimeout(browsertest.Browser(t), 60*time.Second)
 	ctx, cancel := chromedp.NewContext(tctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(func() {
 		cancel()

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/okcguide/guide/internal/browsertest"
 	"github.com/okcguide/guide/internal/cli"
 	"github.com/okcguide/guide/internal/serve"
 	"github.com/okcguide/guide/internal/sitetest"
@@ -29,7 +30,7 @@ func TestMain(m *testing.M) {
 		os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	code := m.Run()
-	browserStop()
+	browsertest.Close()
 	os.Exit(code)
 }
 

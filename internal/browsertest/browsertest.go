@@ -1,0 +1,128 @@
+// Package browsertest gives the guide's browser tests one headless Chromium
+// per test binary, driven with chromedp.
+//
+// The browser is GUIDE_CHROME, or the first of chromium, chromium-browser
+// and google-chrome on PATH. With none, the tests skip and Close prints one
+// loud line saying how to enable them; with GUIDE_REQUIRE_BROWSER=1 (as CI
+// sets) they fail instead.
+package browsertest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"sync"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// SkipLine is what a run without a browser says.
+const SkipLine = "BROWSER TESTS SKIPPED: no chromium found; install it (apt-get install chromium) or set GUIDE_CHROME; set GUIDE_REQUIRE_BROWSER=1 to make this fail"
+
+var (
+	once    sync.Once
+	ctx     context.Context
+	stop    = func() {}
+	err     error // the browser was found but could not start
+	missing bool  // no browser was found
+)
+
+// Required reports whether a missing browser is a failure.
+func Required() bool { return os.Getenv("GUIDE_REQUIRE_BROWSER") == "1" }
+
+// Find returns the browser to drive, or "" when there is none.
+func Find() (string, error) {
+	if p := os.Getenv("GUIDE_CHROME"); p != "" {
+		path, err := exec.LookPath(p)
+		if err != nil {
+			return "", fmt.Errorf("GUIDE_CHROME=%s: not an executable browser: %w", p, err)
+		}
+		return path, nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if path, err := exec.LookPath(name); err == nil {
+			return path, nil
+		}
+	}
+	return "", nil
+}
+
+func start() {
+	path, ferr := Find()
+	if ferr != nil {
+		err = ferr
+		return
+	}
+	if path == "" {
+		missing = true
+		return
+	}
+	dir, derr := os.MkdirTemp("", "guide-chromium-")
+	if derr != nil {
+		err = derr
+		return
+	}
+	// The flags keep Chromium from reaching for the network on its own
+	// (the test machines have none) and let it run as root in a container.
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(dir),
+	)
+	bctx, cancel := chromedp.NewContext(allocCtx)
+	stop = func() {
+		cancel()
+		cancelAlloc()
+		os.RemoveAll(dir)
+	}
+	// The first run starts the browser and binds its life to bctx, so it
+	// gets no timeout of its own.
+	if rerr := chromedp.Do(bctx); rerr != nil {
+		err = fmt.Errorf("starting %s: %w", path, rerr)
+		return
+	}
+	ctx = bctx
+}
+
+// Browser returns the shared browser's context, starting it on first use.
+// With no browser it skips t, or fails it when one is required.
+func Browser(t testing.TB) context.Context {
+	t.Helper()
+	once.Do(start)
+	switch {
+	case err != nil:
+		t.Fatal(err)
+	case missing && Required():
+		t.Fatal("GUIDE_REQUIRE_BROWSER=1 but no chromium found; install it (apt-get install chromium) or set GUIDE_CHROME")
+	case missing:
+		t.Skip(SkipLine)
+	}
+	return ctx
+}
+
+// Close stops the shared browser. Call it from TestMain after m.Run. When
+// tests were skipped for want of a browser it says so once, on stderr and
+// on the terminal: `go test ./...` shows a passing package's output only
+// with -v, and a skipped browser test must not pass unnoticed.
+func Close() {
+	stop()
+	if !missing || Required() {
+		return
+	}
+	fmt.Fprintln(os.Stderr, SkipLine)
+	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+		fmt.Fprintln(tty, SkipLine)
+		tty.Close()
+	}
+}
