@@ -15,7 +15,8 @@
 //	             level, or no title at all
 //	link-text    links that say "click here" or nothing; images with no alt
 //	link-target  relative links to pages, files or headings that do not exist
-//	raw-html     HTML in markdown, which Hugo drops (unsafe = false)
+//	raw-html     HTML in markdown, which Hugo drops (unsafe = false);
+//	             comments are fine, since dropping them is the point
 //	grade        English prose above the Flesch-Kincaid grade limit
 //	stale        a lastVerified date that is missing or too old (a warning)
 //
