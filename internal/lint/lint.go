@@ -32,9 +32,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/okcguide/guide/internal/diag"
 )
@@ -103,25 +107,37 @@ func Run(opts Options) (*Result, error) {
 		shortcodes: shortcodes,
 		pages:      map[string]*page{},
 	}
-	var pages []*page
-	for _, rel := range files {
-		p := l.read(rel)
-		pages = append(pages, p)
+	// Pages are read, then checked, on all cores: checking a page reads
+	// other pages (link targets) but changes only the shared problem lists,
+	// which errorAt and warnAt guard. The lists are sorted at the end, so
+	// the output does not depend on the order of work.
+	pages := make([]*page, len(files))
+	parallel(len(files), func(i int) { pages[i] = l.read(files[i]) })
+	for _, p := range pages {
 		if p.doc != nil {
 			l.pages[p.lang+":"+p.key] = p
 		}
 	}
-	for _, p := range pages {
-		l.checkPage(p)
-	}
+	parallel(len(pages), func(i int) { l.checkPage(pages[i]) })
 	l.checkDataAge()
 	l.errs.Sort()
 	l.warns.Sort()
 	return &Result{Pages: len(pages), Errors: l.errs, Warnings: l.warns}, nil
 }
 
+// parallel calls f(0) … f(n-1) on all cores and waits for them.
+func parallel(n int, f func(int)) {
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := 0; i < n; i++ {
+		g.Go(func() error { f(i); return nil })
+	}
+	g.Wait()
+}
+
 // linter holds what every rule needs while checking one site.
 type linter struct {
+	mu         sync.Mutex // guards errs and warns
 	src        string
 	cfg        config
 	now        time.Time
@@ -133,10 +149,14 @@ type linter struct {
 }
 
 func (l *linter) errorAt(file string, line, col int, rule, format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.errs = append(l.errs, &diag.Error{File: file, Line: line, Col: col, Rule: rule, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (l *linter) warnAt(file string, line, col int, rule, format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.warns = append(l.warns, &diag.Error{File: file, Line: line, Col: col, Rule: rule, Msg: WarningPrefix + fmt.Sprintf(format, args...)})
 }
 
