@@ -3,6 +3,7 @@ package lint
 import (
 	"math"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/yuin/goldmark/ast"
@@ -84,7 +85,7 @@ func (s *textStats) addBlock(text string) {
 			s.syllables += 2
 		case core != "":
 			s.words++
-			s.syllables += Syllables(core)
+			s.syllables += cachedSyllables(core)
 		default:
 			continue // a dash or a bullet on its own
 		}
@@ -97,6 +98,19 @@ func (s *textStats) addBlock(text string) {
 	if open {
 		s.sentences++
 	}
+}
+
+// syllableCache remembers Syllables by word: a site repeats its words far
+// more often than it adds new ones.
+var syllableCache sync.Map
+
+func cachedSyllables(word string) int {
+	if n, ok := syllableCache.Load(word); ok {
+		return n.(int)
+	}
+	n := Syllables(word)
+	syllableCache.Store(word, n)
+	return n
 }
 
 // endsSentence reports whether a word ends with . ! ? or …, maybe followed

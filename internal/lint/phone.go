@@ -137,6 +137,17 @@ type phoneMatch struct {
 // findPhones returns the phone numbers in s that are not part of a longer
 // run of digits.
 func findPhones(s string) []phoneMatch {
+	// Every number the pattern matches has at least seven digits; most
+	// prose has none, and counting is far cheaper than the pattern.
+	digits := 0
+	for i := 0; i < len(s) && digits < 7; i++ {
+		if isDigit(s[i]) {
+			digits++
+		}
+	}
+	if digits < 7 {
+		return nil
+	}
 	var out []phoneMatch
 	for _, m := range phoneRE.FindAllStringIndex(s, -1) {
 		a, z := m[0], m[1]

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"bytes"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -10,42 +11,60 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// run is a stretch of a block's text with the file offset of each byte, so
-// a match found in the text can be reported at its place in the file.
+// run is a stretch of a block's text with where each byte came from in the
+// file, so a match found in the text can be reported at its place. Places
+// are kept per piece of text added (a span), not per byte.
 type run struct {
-	text []byte
-	offs []int
+	text  []byte
+	spans []span
+}
+
+// span says that text[at:] (up to the next span) came from the file at off:
+// byte for byte, or, when fixed, all of it from that one place.
+type span struct {
+	at, off int
+	fixed   bool
 }
 
 func (r *run) add(b []byte, off int) {
-	for i, c := range b {
-		r.text = append(r.text, c)
-		r.offs = append(r.offs, off+i)
+	if len(b) == 0 {
+		return
 	}
+	r.spans = append(r.spans, span{at: len(r.text), off: off})
+	r.text = append(r.text, b...)
 }
 
 // addAt adds text that has no place of its own in the file (a line break,
 // a typographer's quote), at offset off.
 func (r *run) addAt(s string, off int) {
-	for i := 0; i < len(s); i++ {
-		r.text = append(r.text, s[i])
-		r.offs = append(r.offs, off)
+	if len(s) == 0 {
+		return
 	}
+	r.spans = append(r.spans, span{at: len(r.text), off: off, fixed: true})
+	r.text = append(r.text, s...)
 }
 
 func (r *run) last() int {
-	if len(r.offs) == 0 {
+	if len(r.text) == 0 {
 		return 0
 	}
-	return r.offs[len(r.offs)-1] + 1
+	return r.offset(len(r.text)-1) + 1
 }
 
 // offset is the file offset of byte i of the run's text.
 func (r *run) offset(i int) int {
-	if i < len(r.offs) {
-		return r.offs[i]
+	if len(r.text) == 0 {
+		return 0
 	}
-	return r.last()
+	if i >= len(r.text) {
+		return r.last()
+	}
+	k := sort.Search(len(r.spans), func(k int) bool { return r.spans[k].at > i }) - 1
+	sp := r.spans[k]
+	if sp.fixed {
+		return sp.off
+	}
+	return sp.off + i - sp.at
 }
 
 // shortcodeMark stands for a shortcode in prose: one word.
@@ -107,14 +126,21 @@ func textRuns(p *page, block ast.Node, prose bool) []*run {
 
 // addProse adds body[a:z] to r, with each shortcode in it as one mark.
 func addProse(p *page, r *run, a, z int) {
-	for i := a; i < z; i++ {
-		if sc := p.shortcodeAt(i); sc != nil {
-			r.addAt(string(rune(shortcodeMark)), i)
-			i = sc.end - 1
-			continue
+	scs := p.shortcodes
+	k := sort.Search(len(scs), func(k int) bool { return scs[k].end > a })
+	for a < z {
+		if k >= len(scs) || scs[k].start >= z {
+			r.add(p.body[a:z], a)
+			return
 		}
-		r.text = append(r.text, p.body[i])
-		r.offs = append(r.offs, i)
+		sc := scs[k]
+		if sc.start > a {
+			r.add(p.body[a:sc.start], a)
+			a = sc.start
+		}
+		r.addAt(string(rune(shortcodeMark)), a)
+		a = sc.end
+		k++
 	}
 }
 

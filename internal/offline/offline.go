@@ -34,6 +34,7 @@ import (
 
 	"github.com/srwiley/oksvg"
 	"github.com/srwiley/rasterx"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/okcguide/guide/internal/diag"
 )
@@ -118,12 +119,20 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, &diag.Error{File: IconSource, Msg: "cannot read the icon: " + unwrapPathErr(err)}
 	}
-	for _, ic := range icons {
-		data, err := rasterize(svg, ic.size, ic.maskable, opts.ThemeColor)
-		if err != nil {
-			return nil, err
-		}
-		if err := write(ic.name, data); err != nil {
+	// Each icon is drawn on its own core; they are written in a fixed order.
+	pngs := make([][]byte, len(icons))
+	var g errgroup.Group
+	for i, ic := range icons {
+		g.Go(func() (err error) {
+			pngs[i], err = rasterize(svg, ic.size, ic.maskable, opts.ThemeColor)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for i, ic := range icons {
+		if err := write(ic.name, pngs[i]); err != nil {
 			return nil, err
 		}
 	}

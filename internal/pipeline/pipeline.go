@@ -45,6 +45,28 @@ type Summary struct {
 	Report   *verify.Report
 	Offline  *offline.Result
 	Duration time.Duration
+	// Stages is how long each stage took, in order.
+	Stages []StageTime
+}
+
+// StageTime is one stage's wall time.
+type StageTime struct {
+	Name string
+	Took time.Duration
+}
+
+// timer records stage times into a summary.
+type timer struct {
+	last   time.Time
+	stages []StageTime
+}
+
+func newTimer() *timer { return &timer{last: time.Now()} }
+
+func (t *timer) done(name string) {
+	now := time.Now()
+	t.stages = append(t.stages, StageTime{name, now.Sub(t.last)})
+	t.last = now
 }
 
 // String is the one-line summary `guide build` prints.
@@ -74,17 +96,19 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 	if fi, err := os.Stat(src); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("%s: the source directory does not exist", opts.Source)
 	}
+	tm := newTimer()
 	if err := precheck(src); err != nil {
 		return nil, err
 	}
 	if err := checkContent(src, opts.Log); err != nil {
 		return nil, err
 	}
+	tm.done("check")
 	staging, err := publish.Prepare(dest)
 	if err != nil {
 		return nil, err
 	}
-	sum, err := stages(ctx, src, staging, opts)
+	sum, err := stages(ctx, src, staging, opts, tm)
 	if err == nil {
 		err = ctx.Err()
 	}
@@ -96,6 +120,8 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 		os.RemoveAll(staging)
 		return nil, err
 	}
+	tm.done("publish")
+	sum.Stages = tm.stages
 	sum.Duration = time.Since(start)
 	return sum, nil
 }
@@ -132,7 +158,7 @@ func checkContent(src string, log io.Writer) error {
 }
 
 // stages renders and checks the site in dir, without publishing it.
-func stages(ctx context.Context, src, dir string, opts Options) (*Summary, error) {
+func stages(ctx context.Context, src, dir string, opts Options, tm *timer) (*Summary, error) {
 	env := "production"
 	if opts.Preview {
 		env = "development"
@@ -141,6 +167,7 @@ func stages(ctx context.Context, src, dir string, opts Options) (*Summary, error
 	if err != nil {
 		return nil, err
 	}
+	tm.done("render")
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -159,6 +186,7 @@ func stages(ctx context.Context, src, dir string, opts Options) (*Summary, error
 	if err != nil {
 		return nil, err
 	}
+	tm.done("offline")
 	if opts.Preview {
 		// A preview keeps the icons and manifest every page links to, but
 		// not the service worker: it would cache pages while they change.
@@ -173,6 +201,7 @@ func stages(ctx context.Context, src, dir string, opts Options) (*Summary, error
 			precache = append(precache, e.Path)
 		}
 		sum.Offline = res
+		tm.done("shrink")
 	}
 	budgets := budgetsFrom(site.Params)
 	if opts.Preview {
@@ -182,6 +211,7 @@ func stages(ctx context.Context, src, dir string, opts Options) (*Summary, error
 	if err != nil {
 		return nil, err
 	}
+	tm.done("verify")
 	sum.Report = rep
 	return sum, nil
 }

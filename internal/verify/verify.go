@@ -27,6 +27,7 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/okcguide/guide/internal/diag"
@@ -68,7 +69,12 @@ type elem struct {
 	Text string
 }
 
-// tokenize reads a page's start tags.
+// checked lists the tags the checks look at besides those in refAttrs.
+var checked = map[string]bool{"html": true, "h1": true, "title": true, "meta": true}
+
+// tokenize reads a page's start tags: every tag the checks look at, and
+// any other tag only for its id. Reading the rest without building tokens
+// keeps this cheap on large sites.
 func tokenize(data []byte) ([]*elem, error) {
 	z := html.NewTokenizer(bytes.NewReader(data))
 	var out []*elem
@@ -81,11 +87,26 @@ func tokenize(data []byte) ([]*elem, error) {
 			}
 			return nil, z.Err()
 		case html.StartTagToken, html.SelfClosingTagToken:
-			t := z.Token()
-			e := &elem{Data: t.Data, Attr: t.Attr}
-			out = append(out, e)
 			title = nil
-			if t.Data == "title" {
+			name, more := z.TagName()
+			tag := atom.Lookup(name).String()
+			if tag == "" {
+				tag = string(name)
+			}
+			keep := checked[tag] || refAttrs[tag] != nil
+			e := &elem{Data: tag}
+			for more {
+				var k, v []byte
+				k, v, more = z.TagAttr()
+				if keep || string(k) == "id" {
+					e.Attr = append(e.Attr, html.Attribute{Key: string(k), Val: string(v)})
+				}
+			}
+			if !keep && len(e.Attr) == 0 {
+				continue
+			}
+			out = append(out, e)
+			if tag == "title" {
 				title = e
 			}
 		case html.TextToken:
@@ -144,9 +165,10 @@ func Check(dir string, precache []string, b Budgets) (*Report, error) {
 	// cannot be over it, so only pages that might be are compressed, plus
 	// the largest page, whose gzip size the summary reports.
 	largestRaw := int64(-1)
+	refs := &refChecker{pages: pages, files: files, memo: map[string][]problem{}}
 	for _, n := range names {
 		pg := pages[n]
-		errs = append(errs, checkPage(pg, pages, files)...)
+		errs = append(errs, checkPage(pg, refs)...)
 		raw, worst := files[n], gzipWorst(files[n])
 		for _, css := range stylesheets(pg) {
 			raw += files[css]
@@ -360,7 +382,7 @@ var refAttrs = map[string][]string{
 	"form":   {"action"},
 }
 
-func checkPage(pg *page, pages map[string]*page, files map[string]int64) diag.List {
+func checkPage(pg *page, refs *refChecker) diag.List {
 	var errs diag.List
 	add := func(rule, format string, args ...any) {
 		errs = append(errs, &diag.Error{File: pg.path, Rule: rule, Msg: fmt.Sprintf(format, args...)})
@@ -394,7 +416,7 @@ func checkPage(pg *page, pages map[string]*page, files map[string]int64) diag.Li
 				continue
 			}
 			ref := strings.TrimSpace(attr(n, key))
-			errs = append(errs, checkRef(pg, n, key, ref, pages, files)...)
+			errs = append(errs, refs.check(pg, n, key, ref)...)
 		}
 	})
 	if !lang {
@@ -412,10 +434,41 @@ func checkPage(pg *page, pages map[string]*page, files map[string]int64) diag.Li
 	return errs
 }
 
-func checkRef(pg *page, n *elem, key, ref string, pages map[string]*page, files map[string]int64) diag.List {
+// refChecker checks references, remembering each answer: the header, nav
+// and footer repeat the same links on every page, and a reference's answer
+// depends only on the folder of the page it is in (a bare #fragment, which
+// depends on the page itself, is not remembered).
+type refChecker struct {
+	pages map[string]*page
+	files map[string]int64
+	memo  map[string][]problem
+}
+
+type problem struct{ rule, msg string }
+
+func (c *refChecker) check(pg *page, n *elem, key, ref string) diag.List {
+	k := ""
+	if !strings.HasPrefix(ref, "#") {
+		k = strings.Join([]string{path.Dir(pg.path), n.Data, key, ref, attr(n, "rel")}, "\x00")
+	}
+	ps, ok := c.memo[k]
+	if !ok || k == "" {
+		ps = checkRef(pg.path, n, key, ref, c.pages, c.files)
+		if k != "" {
+			c.memo[k] = ps
+		}
+	}
 	var errs diag.List
+	for _, p := range ps {
+		errs = append(errs, &diag.Error{File: pg.path, Rule: p.rule, Msg: p.msg})
+	}
+	return errs
+}
+
+func checkRef(pagePath string, n *elem, key, ref string, pages map[string]*page, files map[string]int64) []problem {
+	var errs []problem
 	add := func(rule, format string, args ...any) {
-		errs = append(errs, &diag.Error{File: pg.path, Rule: rule, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, problem{rule, fmt.Sprintf(format, args...)})
 	}
 	if ref == "" {
 		add("links", "<%s %s> is empty", n.Data, key)
@@ -451,7 +504,7 @@ func checkRef(pg *page, n *elem, key, ref string, pages map[string]*page, files 
 		add("links", "<%s %s=%q> is root-relative; links must be relative so the guide works under a sub-path", n.Data, key, ref)
 		return errs
 	}
-	target, ok := resolve(pg.path, ref)
+	target, ok := resolve(pagePath, ref)
 	if !ok {
 		add("links", "<%s %s=%q> points outside the site", n.Data, key, ref)
 		return errs
