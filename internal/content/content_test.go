@@ -456,8 +456,8 @@ func TestTranslationNotice(t *testing.T) {
 	}
 }
 
-// Spanish pages are in the Spanish sitemap (unless their front matter
-// leaves them out) and in the service worker's precache list.
+// Spanish pages are in the sitemap (unless their front matter leaves them
+// out) and in the service worker's precache list.
 func TestSpanishInSitemapAndPrecache(t *testing.T) {
 	tree := real(t)
 	var sm struct {
@@ -465,8 +465,8 @@ func TestSpanishInSitemapAndPrecache(t *testing.T) {
 			Loc string `xml:"loc"`
 		} `xml:"url"`
 	}
-	if err := xml.Unmarshal(tree["es/sitemap.xml"], &sm); err != nil {
-		t.Fatalf("es/sitemap.xml: %v", err)
+	if err := xml.Unmarshal(tree["sitemap.xml"], &sm); err != nil {
+		t.Fatalf("sitemap.xml: %v", err)
 	}
 	root := sitetest.RepoRoot(t)
 	for _, tr := range translations(t) {
@@ -477,11 +477,11 @@ func TestSpanishInSitemapAndPrecache(t *testing.T) {
 		listed := slices.ContainsFunc(sm.URLs, func(u struct {
 			Loc string `xml:"loc"`
 		}) bool {
-			return u.Loc == tr.es || strings.HasSuffix(u.Loc, "/"+tr.es)
+			return u.Loc == tr.es
 		})
 		wantListed := !strings.Contains(frontMatter(t, tr.esSrc, string(data))["sitemap"], "disable: true")
 		if listed != wantListed {
-			t.Errorf("es/sitemap.xml lists %s: %v, want %v", tr.es, listed, wantListed)
+			t.Errorf("sitemap.xml lists %s: %v, want %v", tr.es, listed, wantListed)
 		}
 		if !bytes.Contains(tree["sw.js"], []byte(`"`+tr.es+`"`)) {
 			t.Errorf("sw.js does not precache %s", tr.es)
