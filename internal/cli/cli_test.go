@@ -127,6 +127,16 @@ func TestBadInputKeepsDestination(t *testing.T) {
 			os.WriteFile(file, nil, 0o644)
 			return []string{"-destination", filepath.Join(file, "public")}
 		}, want: "a-file"},
+		{name: "destination is the source", setup: func(t *testing.T, src string) []string {
+			return []string{"-destination", src}
+		}, want: "the destination holds the site's source"},
+		{name: "destination holds the source", setup: func(t *testing.T, src string) []string {
+			return []string{"-destination", filepath.Dir(src)}
+		}, want: "the destination holds the site's source"},
+		{name: "missing stylesheet", setup: func(t *testing.T, src string) []string {
+			os.Remove(filepath.Join(src, "assets", "css", "main.css"))
+			return nil
+		}, want: "assets/css/main.css: missing"},
 		{name: "source does not exist", setup: func(t *testing.T, src string) []string {
 			return []string{"-source", filepath.Join(src, "missing")}
 		}, want: "missing: the source directory does not exist"},

@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gohugoio/hugo/common/hmaps"
@@ -97,6 +98,9 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 		return nil, fmt.Errorf("%s: the source directory does not exist", opts.Source)
 	}
 	tm := newTimer()
+	if err := checkDestination(src, dest); err != nil {
+		return nil, err
+	}
 	if err := precheck(src); err != nil {
 		return nil, err
 	}
@@ -126,11 +130,33 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 	return sum, nil
 }
 
+// requiredAssets are the source files every build reads.
+var requiredAssets = []string{"assets/css/main.css", "assets/js/register.js", offline.WorkerTemplate, offline.IconSource}
+
+// checkDestination refuses a destination that would take source files with
+// it: the build replaces the destination folder whole.
+func checkDestination(src, dest string) error {
+	if dest == src || strings.HasPrefix(src, dest+string(filepath.Separator)) {
+		return fmt.Errorf("%s: the destination holds the site's source; choose another folder, like public", dest)
+	}
+	for _, name := range []string{"hugo.toml", "go.mod", ".git", "content"} {
+		if _, err := os.Stat(filepath.Join(dest, name)); err == nil {
+			return fmt.Errorf("%s: the destination has %s in it, so it is not a build folder; choose another folder, like public", dest, name)
+		}
+	}
+	return nil
+}
+
 // precheck catches, before any work, the problems that would otherwise
 // surface as confusing errors deep inside a stage.
 func precheck(src string) error {
 	if _, err := contacts.Load(src); err != nil {
 		return err
+	}
+	for _, f := range requiredAssets {
+		if fi, err := os.Stat(filepath.Join(src, filepath.FromSlash(f))); err != nil || fi.IsDir() {
+			return &diag.Error{File: f, Msg: "missing: every page needs this file"}
+		}
 	}
 	pages, _ := filepath.Glob(filepath.Join(src, "content", "*.md"))
 	if len(pages) == 0 {
