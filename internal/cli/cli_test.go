@@ -94,6 +94,18 @@ func TestBadInputKeepsDestination(t *testing.T) {
 		{name: "shortcode without its parameter", archive: "-- content/community.md --\n---\ntitle: Community\ndescription: Talks.\n---\n\nCall {{< phone >}}.\n", want: "content/community.md:6:"},
 		{name: "shortcode naming an unknown contact", archive: "-- content/community.md --\n---\ntitle: Community\ndescription: Talks.\n---\n\nCall {{< phone \"fire\" >}}.\n", want: "content/community.md:6:"},
 		{name: "broken template", archive: "-- layouts/page.html --\n{{ define \"main\" }}\n<h1>{{ .Title }</h1>\n{{ end }}\n", want: "layouts/page.html:2"},
+		{name: "error in the base template", setup: func(t *testing.T, src string) []string {
+			sitetest.Edit(t, src, "layouts/baseof.html", "<title>", "<title>{{ .NoSuchField }}")
+			return nil
+		}, want: "layouts/baseof.html:7:"},
+		{name: "missing partial", setup: func(t *testing.T, src string) []string {
+			sitetest.Edit(t, src, "layouts/_partials/nav.html", `partial "href.html"`, `partial "nope.html"`)
+			return nil
+		}, want: `layouts/_partials/nav.html:5:16: error calling partial: partial "nope.html" not found`},
+		{name: "error in a shortcode template", setup: func(t *testing.T, src string) []string {
+			sitetest.Edit(t, src, "layouts/_shortcodes/phone.html", "{{- $key := .Get 0 -}}", "{{- $key := .Get 0 -}}{{ .NoSuchField }}")
+			return nil
+		}, want: "layouts/_shortcodes/phone.html:3:"},
 		{name: "link to a missing page", archive: "-- content/community.md --\n---\ntitle: Community\ndescription: Talks.\n---\n\nRead [the rules](rules.md).\n", want: "content/community.md:6:"},
 		{name: "non-UTF-8 content", archive: "-- content/community.md --\n---\ntitle: Community\ndescription: Talks.\n---\n\nCaf\xe9 talks.\n", want: "content/community.md"},
 		{name: "binary file in content", archive: "-- content/photo.md --\n\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\n", want: "content/photo.md"},

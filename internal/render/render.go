@@ -219,49 +219,88 @@ func convert(src string, c *logCapture, err error) error {
 // keeps the most specific explanation.
 func parse(src, msg string) *diag.Error {
 	msg = strings.TrimSpace(msg)
-	e := &diag.Error{Msg: msg}
-	ms := posRe.FindAllStringSubmatchIndex(msg, -1)
-	for i := len(ms) - 1; i >= 0; i-- {
-		m := ms[i]
+	e := &diag.Error{}
+	// Hugo nests errors: the outermost template first, the cause last. Of
+	// every position in the message, file paths and template names alike,
+	// the last is the innermost, so it is the one to report.
+	end := -1
+	for _, m := range posRe.FindAllStringSubmatchIndex(msg, -1) {
 		path := msg[m[2]:m[3]]
-		if !strings.HasPrefix(path, src) {
+		if !strings.HasPrefix(path, src) || m[0] < end {
 			continue
 		}
-		e.File = diag.Rel(src, path)
-		if m[4] >= 0 {
-			e.Line, _ = strconv.Atoi(msg[m[4]:m[5]])
+		end = m[0]
+		e.File, e.Line, e.Col = diag.Rel(src, path), atoi(msg, m[4], m[5]), atoi(msg, m[6], m[7])
+		e.Msg = msg[m[1]:]
+	}
+	for _, m := range tmplRe.FindAllStringSubmatchIndex(msg, -1) {
+		name := filepath.Join("layouts", msg[m[2]:m[3]])
+		if m[0] < end {
+			continue
 		}
-		if m[6] >= 0 {
-			e.Col, _ = strconv.Atoi(msg[m[6]:m[7]])
+		if _, err := os.Stat(filepath.Join(src, name)); err != nil {
+			continue
 		}
-		e.Msg = cleanMsg(src, msg[m[1]:])
-		break
+		end = m[0]
+		e.File, e.Line, e.Col = name, atoi(msg, m[4], m[5]), atoi(msg, m[6], m[7])
+		e.Msg = msg[m[1]:]
 	}
 	if e.File == "" {
-		e.Msg = cleanMsg(src, msg)
+		e.Msg = msg
 	}
-	// A template error names the template that failed more precisely than
-	// the position Hugo gives (often the base template's).
-	if m := tmplRe.FindStringSubmatch(msg); m != nil && (e.File == "" || strings.HasPrefix(e.File, "layouts")) {
-		if _, err := os.Stat(filepath.Join(src, "layouts", m[1])); err == nil {
-			e.File = filepath.Join("layouts", m[1])
-			e.Line, _ = strconv.Atoi(m[2])
-			e.Col = 0
-			if m[3] != "" {
-				e.Col, _ = strconv.Atoi(m[3])
-			}
-			e.Msg = strings.TrimSpace(m[4])
-		}
-	}
+	e.Msg = cleanMsg(src, e.Msg)
+	e.File = inBaseTemplate(src, e.File, e.Line, msg)
 	return e
 }
 
+// inBaseTemplate corrects a common misattribution: Hugo runs a page
+// template inside baseof.html under the page template's name, so an error
+// in baseof.html is reported at the right line of the wrong file. When the
+// failing expression is not on that line of the named file but is on that
+// line of baseof.html, the error is in baseof.html.
+func inBaseTemplate(src, file string, line int, msg string) string {
+	m := atRe.FindAllStringSubmatch(msg, -1)
+	if line == 0 || len(m) == 0 || !strings.HasPrefix(file, "layouts") {
+		return file
+	}
+	expr := m[len(m)-1][1]
+	lineOf := func(name string) string {
+		data, err := os.ReadFile(filepath.Join(src, name))
+		if err != nil {
+			return ""
+		}
+		lines := strings.Split(string(data), "\n")
+		if line > len(lines) {
+			return ""
+		}
+		return lines[line-1]
+	}
+	base := filepath.Join("layouts", "baseof.html")
+	if !strings.Contains(lineOf(file), expr) && strings.Contains(lineOf(base), expr) {
+		return base
+	}
+	return file
+}
+
+func atoi(s string, a, b int) int {
+	if a < 0 {
+		return 0
+	}
+	n, _ := strconv.Atoi(s[a:b])
+	return n
+}
+
 var (
-	tmplRe    = regexp.MustCompile(`template: ([\w./-]+\.\w+):(\d+)(?::(\d+))?: (.*)$`)
+	// A template position: "template: _partials/nav.html:5:16: ".
+	tmplRe = regexp.MustCompile(`template: ([\w./-]+\.\w+):(\d+)(?::(\d+))?: `)
+	// The expression a template failed at: `at <partial "x" .>: `.
+	atRe      = regexp.MustCompile(`at <(.+?)>: `)
 	yamlPosRe = regexp.MustCompile(`^\[\d+:\d+\] `)
+	// A message raised by our own templates already starts with a position.
+	ownPosRe = regexp.MustCompile(`^"?[^"\s:]+\.\w+:\d+:\d+"?: `)
 )
 
-var noiseRe = regexp.MustCompile(`^(?:error calling errorf: |execute of template failed: |template: [^:]+:\d+:\d+: executing "[^"]*" at <[^>]*>: |failed to render shortcode "[^"]*": |failed to process shortcode: )+`)
+var noiseRe = regexp.MustCompile(`^(?:error calling errorf: |execute of template failed: |template: [^:]+:\d+(?::\d+)?: |executing "[^"]*" at <[^>]*>: |failed to render shortcode "[^"]*": |failed to process shortcode: )+`)
 
 func cleanMsg(src, m string) string {
 	m = strings.ReplaceAll(m, src+string(filepath.Separator), "")
@@ -277,8 +316,7 @@ func cleanMsg(src, m string) string {
 		}
 		m = n
 	}
-	// A message raised by our own templates already starts with a position.
-	if mm := regexp.MustCompile(`^"?[^"\s:]+\.\w+:\d+:\d+"?: `).FindString(m); mm != "" {
+	if mm := ownPosRe.FindString(m); mm != "" {
 		m = strings.TrimPrefix(m, mm)
 	}
 	return m
