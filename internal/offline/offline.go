@@ -57,6 +57,9 @@ type Options struct {
 	Lang            string
 	ThemeColor      string
 	BackgroundColor string
+	// Minify, if set, shrinks each file before it is written, so that
+	// revisions and sizes are those of the bytes that are served.
+	Minify func(name string, data []byte) ([]byte, error)
 }
 
 // Entry is one precached file: its path relative to the site's root and a
@@ -73,8 +76,7 @@ type Result struct {
 	Precache []Entry
 	// Version names this build's cache; it changes when any entry does.
 	Version string
-	// Written lists the files this stage wrote (relative, slash-separated),
-	// for the minify stage.
+	// Written lists the files this stage wrote (relative, slash-separated).
 	Written []string
 }
 
@@ -104,6 +106,12 @@ var icons = []icon{
 func Run(opts Options) (*Result, error) {
 	res := &Result{}
 	write := func(name string, data []byte) error {
+		if opts.Minify != nil {
+			var err error
+			if data, err = opts.Minify(name, data); err != nil {
+				return err
+			}
+		}
 		p := filepath.Join(opts.Dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
@@ -157,12 +165,11 @@ func Run(opts Options) (*Result, error) {
 	if !hasEntry(res.Precache, OfflinePage) {
 		return nil, &diag.Error{File: "content/offline.md", Msg: "missing: the offline page (" + OfflinePage + ") was not rendered"}
 	}
-	res.Version = version(res.Precache)
-
 	tmpl, err := os.ReadFile(filepath.Join(opts.Source, WorkerTemplate))
 	if err != nil {
 		return nil, &diag.Error{File: WorkerTemplate, Msg: "cannot read the service worker template: " + unwrapPathErr(err)}
 	}
+	res.Version = version(res.Precache, tmpl)
 	sw, err := fillWorker(tmpl, res)
 	if err != nil {
 		return nil, err
@@ -320,8 +327,11 @@ func precached(rel string) bool {
 	return false
 }
 
-func version(es []Entry) string {
+// version names a build's cache: it changes when any precached file or the
+// worker's own code does.
+func version(es []Entry, worker []byte) string {
 	h := sha256.New()
+	h.Write(worker)
 	for _, e := range es {
 		fmt.Fprintf(h, "%s %s\n", e.Path, e.Revision)
 	}

@@ -1,8 +1,9 @@
 // Package pipeline runs the guide's build from source to published folder:
 //
-//	content → render (Hugo, into a staging dir) → offline (icons, manifest,
-//	precache list, sw.js) → shrink (minify what Hugo did not) → verify
-//	(links, budgets) → publish (atomic swap into the destination)
+//	content → check (lint) → render (Hugo, into a staging dir) → offline
+//	(icons, manifest, precache list, sw.js; each minified by shrink as it
+//	is written) → verify (links, budgets) → publish (atomic swap into the
+//	destination)
 //
 // Each stage is its own package; this one only wires them together, so a
 // failure at any stage leaves the destination as it was.
@@ -208,6 +209,7 @@ func stages(ctx context.Context, src, dir string, opts Options, tm *timer) (*Sum
 		Lang:            site.Languages[0],
 		ThemeColor:      str(site.Params["themecolor"]),
 		BackgroundColor: str(site.Params["backgroundcolor"]),
+		Minify:          shrink.File,
 	})
 	if err != nil {
 		return nil, err
@@ -220,14 +222,10 @@ func stages(ctx context.Context, src, dir string, opts Options, tm *timer) (*Sum
 			return nil, err
 		}
 	} else {
-		if err := shrink.Files(dir, res.Written); err != nil {
-			return nil, err
-		}
 		for _, e := range res.Precache {
 			precache = append(precache, e.Path)
 		}
 		sum.Offline = res
-		tm.done("shrink")
 	}
 	budgets := budgetsFrom(site.Params)
 	if opts.Preview {

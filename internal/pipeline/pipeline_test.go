@@ -3,10 +3,14 @@ package pipeline_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"flag"
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -313,5 +317,30 @@ func TestBudgets(t *testing.T) {
 				t.Errorf("the error should name the page: %v", err)
 			}
 		})
+	}
+}
+
+// Each revision in sw.js is the hash of the bytes served for that file, so a
+// browser refetches exactly what changed.
+func TestPrecacheRevisionsMatchFiles(t *testing.T) {
+	_, tree := real(t)
+	m := regexp.MustCompile(`PRECACHE=(\[\[.*?\]\])`).FindSubmatch(tree["sw.js"])
+	if m == nil {
+		t.Fatal("no precache list in sw.js")
+	}
+	var list [][2]string
+	if err := json.Unmarshal(m[1], &list); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range list {
+		data, ok := tree[e[0]]
+		if !ok {
+			t.Errorf("%s is precached but not built", e[0])
+			continue
+		}
+		sum := sha256.Sum256(data)
+		if e[1] != "" && e[1] != hex.EncodeToString(sum[:8]) {
+			t.Errorf("%s: revision %s is not the hash of the file served", e[0], e[1])
+		}
 	}
 }

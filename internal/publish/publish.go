@@ -68,8 +68,11 @@ func Swap(staging, dest string) error {
 	if _, err := os.Stat(dest); errors.Is(err, os.ErrNotExist) {
 		return os.Rename(staging, dest)
 	}
+	// Once the new tree is in place the build has succeeded; removing the
+	// old one is tidying, and what is left of it the next build removes.
 	if err := exchange(staging, dest); err == nil {
-		return os.RemoveAll(staging)
+		os.RemoveAll(staging)
+		return nil
 	}
 	old := aside(dest)
 	if err := os.Rename(dest, old); err != nil {
@@ -79,7 +82,8 @@ func Swap(staging, dest string) error {
 		os.Rename(old, dest)
 		return fmt.Errorf("%s: cannot replace: %w", dest, unwrap(err))
 	}
-	return os.RemoveAll(old)
+	os.RemoveAll(old)
+	return nil
 }
 
 func unwrap(err error) error {

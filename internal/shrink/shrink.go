@@ -1,15 +1,15 @@
-// Package shrink is the build stage that minifies the files Hugo did not
-// write: the service worker, the web app manifest and the SVG icon. Hugo
-// already minifies what it renders (minifyOutput and resources.Minify), so
-// this stage touches only the files it is given and never minifies twice.
+// Package shrink minifies the files Hugo did not write: the service worker,
+// the web app manifest and the SVG icon. Hugo already minifies what it
+// renders (minifyOutput and resources.Minify), so this stage touches only
+// the files it is given and never minifies twice. The offline stage calls
+// File as it writes each file, so the revisions it records are those of
+// the minified bytes.
 package shrink
 
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path"
-	"path/filepath"
 
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
@@ -42,29 +42,18 @@ func newMinifier() *minify.M {
 	return m
 }
 
-// Files minifies, in place, each named file under dir (slash-separated,
-// relative). Files of a type it does not know are left alone.
-func Files(dir string, names []string) error {
-	m := newMinifier()
-	for _, name := range names {
-		mt, ok := mediaTypes[path.Ext(name)]
-		if !ok {
-			continue
-		}
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		in, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		out, err := Bytes(m, mt, in)
-		if err != nil {
-			return fmt.Errorf("%s: minify: %w", name, err)
-		}
-		if err := os.WriteFile(p, out, 0o644); err != nil {
-			return err
-		}
+// File minifies the contents of the file name by its extension, and
+// returns data as it is for a type it does not know.
+func File(name string, data []byte) ([]byte, error) {
+	mt, ok := mediaTypes[path.Ext(name)]
+	if !ok {
+		return data, nil
 	}
-	return nil
+	out, err := Bytes(nil, mt, data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: minify: %w", name, err)
+	}
+	return out, nil
 }
 
 // Bytes minifies in as media type mt with minifier m (nil for the stage's
