@@ -227,7 +227,10 @@ func stages(ctx context.Context, src, dir string, opts Options, tm *timer) (*Sum
 		}
 		sum.Offline = res
 	}
-	budgets := budgetsFrom(site.Params)
+	budgets, err := budgetsFrom(src, site.Params)
+	if err != nil {
+		return nil, err
+	}
 	if opts.Preview {
 		budgets = verify.Budgets{}
 	}
@@ -257,22 +260,47 @@ func str(v any) string {
 	return s
 }
 
-// budgetsFrom reads [params.guide.budgets] from the site config.
-func budgetsFrom(params map[string]any) verify.Budgets {
+// budgetsFrom reads [params.guide.budgets] from the site config in src.
+// A budget that is not a whole number of bytes is an error at its line.
+func budgetsFrom(src string, params map[string]any) (verify.Budgets, error) {
 	b := verify.DefaultBudgets
 	bmt := table(table(params["guide"])["budgets"])
+	var errs diag.List
 	set := func(key string, dst *int64) {
 		switch v := bmt[key].(type) {
+		case nil:
 		case int:
 			*dst = int64(v)
 		case int64:
 			*dst = v
 		case float64:
 			*dst = int64(v)
+		default:
+			errs = append(errs, &diag.Error{File: "hugo.toml", Line: configLine(src, key),
+				Msg: fmt.Sprintf("params.guide.budgets: %s must be a number of bytes, like 14336, not %v", key, v)})
+		}
+		if *dst < 0 {
+			errs = append(errs, &diag.Error{File: "hugo.toml", Line: configLine(src, key),
+				Msg: fmt.Sprintf("params.guide.budgets: %s must be 0 (no limit) or more", key)})
 		}
 	}
 	set("pagegzip", &b.PageGzip)
 	set("jsgzip", &b.JSGzip)
 	set("precache", &b.Precache)
-	return b
+	if len(errs) > 0 {
+		return b, errs
+	}
+	return b, nil
+}
+
+// configLine finds the line of hugo.toml that sets key (any case).
+func configLine(src, key string) int {
+	data, _ := os.ReadFile(filepath.Join(src, "hugo.toml"))
+	for i, l := range strings.Split(string(data), "\n") {
+		f := strings.Fields(strings.ReplaceAll(l, "=", " = "))
+		if len(f) > 1 && strings.EqualFold(f[0], key) && f[1] == "=" {
+			return i + 1
+		}
+	}
+	return 0
 }
