@@ -330,7 +330,7 @@ func TestBudgets(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("want an error containing %q, got %v", tc.want, err)
 			}
-			if tc.key == "pageGzip = 14336" && !strings.Contains(err.Error(), "index.html: budget") {
+			if tc.value == "pageGzip = 1000" && !strings.Contains(err.Error(), "index.html: budget") {
 				t.Errorf("the error should name the page: %v", err)
 			}
 		})
