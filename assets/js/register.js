@@ -3,6 +3,7 @@
 // asks the waiting worker to take over, then reloads once it has.
 (function () {
   if (!('serviceWorker' in navigator) || !document.currentScript) return;
+  // This script is built to js/ under the site's root.
   var root = new URL('../', document.currentScript.src);
   if (document.documentElement.hasAttribute('data-no-sw')) return;
   var notice = document.getElementById('update');
@@ -10,6 +11,8 @@
   function offer(worker) {
     if (!notice || !worker) return;
     notice.hidden = false;
+    var status = document.getElementById('update-status');
+    if (status) status.textContent = status.getAttribute('data-text');
     document.getElementById('update-reload').onclick = function () {
       worker.postMessage({ type: 'SKIP_WAITING' });
     };
@@ -28,5 +31,8 @@
         if (w.state === 'installed' && navigator.serviceWorker.controller) offer(w);
       });
     });
+  }).catch(function () {
+    // No service worker here (a file:// page, a private window): the guide
+    // still works online, just not offline.
   });
 })();

@@ -177,6 +177,9 @@ func TestUpdateNotice(t *testing.T) {
 		t.Fatalf("the update notice did not show: %v; %s", err, state)
 	}
 	expectVersion(t, old, "with the notice showing", "v1")
+	if said, _ := eval[string](old, `document.getElementById('update-status').textContent`); said == "" {
+		t.Error("the live region #update-status says nothing: screen readers miss the update")
+	}
 
 	if err := chromedp.Do(old, chromedp.Click(chromedp.ID("update-reload"))); err != nil {
 		t.Fatal(err)
