@@ -4,7 +4,9 @@
 //
 // Usage:
 //
-//	guide build [-source DIR] [-destination DIR]
+//	guide build [-source DIR] [-destination DIR] [-timings]
+//	guide check [-source DIR]
+//	guide serve [-source DIR] [-port 1313]
 //
 // Exit codes: 0 ok, 1 content or build error, 2 usage error, 130
 // interrupted.
