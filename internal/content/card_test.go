@@ -261,8 +261,8 @@ func TestHomePagesLinkTheCard(t *testing.T) {
 		if err := toml.Unmarshal(data, &msgs); err != nil || msgs.SaveContact == "" {
 			t.Fatalf("i18n/%s.toml: no saveContact (%v)", home.i18n, err)
 		}
-		doc := parse(t, home.page, tree[home.page])
-		links := find(doc, func(n *html.Node) bool { return n.Data == "a" && strings.HasSuffix(attr(n, "href"), ".vcf") })
+		doc := sitetest.ParseHTML(t, home.page, tree[home.page])
+		links := sitetest.FindAll(doc, func(n *html.Node) bool { return n.Data == "a" && strings.HasSuffix(sitetest.Attr(n, "href"), ".vcf") })
 		if len(links) != 1 {
 			t.Errorf("%s: %d links to a .vcf, want 1", home.page, len(links))
 			continue
@@ -271,11 +271,11 @@ func TestHomePagesLinkTheCard(t *testing.T) {
 		if got := linkTo(t, tree, home.page, a); got != "okcpd-non-emergency.vcf" {
 			t.Errorf("%s: the card link goes to %s", home.page, got)
 		}
-		if !hasAttr(a, "download") {
+		if !sitetest.HasAttr(a, "download") {
 			t.Errorf("%s: the card link has no download attribute", home.page)
 		}
-		if text(a) != msgs.SaveContact {
-			t.Errorf("%s: the card link says %q, want %q", home.page, text(a), msgs.SaveContact)
+		if sitetest.Text(a) != msgs.SaveContact {
+			t.Errorf("%s: the card link says %q, want %q", home.page, sitetest.Text(a), msgs.SaveContact)
 		}
 	}
 }
@@ -306,12 +306,14 @@ type structuredData struct {
 // jsonLD returns the one JSON-LD block of a page, parsed.
 func jsonLD(t *testing.T, name string, page []byte) structuredData {
 	t.Helper()
-	doc := parse(t, name, page)
-	blocks := find(doc, func(n *html.Node) bool { return n.Data == "script" && attr(n, "type") == "application/ld+json" })
+	doc := sitetest.ParseHTML(t, name, page)
+	blocks := sitetest.FindAll(doc, func(n *html.Node) bool {
+		return n.Data == "script" && sitetest.Attr(n, "type") == "application/ld+json"
+	})
 	if len(blocks) != 1 {
 		t.Fatalf("%s: %d JSON-LD blocks, want 1", name, len(blocks))
 	}
-	if hasAttr(blocks[0], "src") {
+	if sitetest.HasAttr(blocks[0], "src") {
 		t.Fatalf("%s: the JSON-LD block loads a file: search engines read only in-page JSON-LD", name)
 	}
 	var raw string

@@ -133,69 +133,9 @@ func translations(t *testing.T) []translation {
 	return out
 }
 
-func parse(t *testing.T, name string, data []byte) *html.Node {
-	t.Helper()
-	if data == nil {
-		t.Fatalf("%s was not built", name)
-	}
-	doc, err := html.Parse(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return doc
-}
-
-func find(n *html.Node, match func(*html.Node) bool) []*html.Node {
-	var out []*html.Node
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode && match(n) {
-			out = append(out, n)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return out
-}
-
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-func hasAttr(n *html.Node, key string) bool {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return true
-		}
-	}
-	return false
-}
-
-func text(n *html.Node) string {
-	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return strings.Join(strings.Fields(b.String()), " ")
-}
-
 func htmlLang(doc *html.Node) string {
-	for _, h := range find(doc, func(n *html.Node) bool { return n.Data == "html" }) {
-		return attr(h, "lang")
+	for _, h := range sitetest.FindAll(doc, func(n *html.Node) bool { return n.Data == "html" }) {
+		return sitetest.Attr(h, "lang")
 	}
 	return ""
 }
@@ -219,13 +159,13 @@ func resolve(from, href string) (string, bool) {
 // test if it does not resolve to a built file.
 func linkTo(t *testing.T, tree map[string][]byte, from string, n *html.Node) string {
 	t.Helper()
-	target, ok := resolve(from, attr(n, "href"))
+	target, ok := resolve(from, sitetest.Attr(n, "href"))
 	if !ok {
-		t.Errorf("%s: <%s href=%q> is not a link to a file of the site", from, n.Data, attr(n, "href"))
+		t.Errorf("%s: <%s href=%q> is not a link to a file of the site", from, n.Data, sitetest.Attr(n, "href"))
 		return ""
 	}
 	if _, ok := tree[target]; !ok {
-		t.Errorf("%s: <%s href=%q>: %s was not built", from, n.Data, attr(n, "href"), target)
+		t.Errorf("%s: <%s href=%q>: %s was not built", from, n.Data, sitetest.Attr(n, "href"), target)
 	}
 	return target
 }
@@ -237,7 +177,7 @@ func TestEveryPageHasSpanish(t *testing.T) {
 	tree := real(t)
 	for _, tr := range translations(t) {
 		t.Run(tr.name, func(t *testing.T) {
-			en, es := parse(t, tr.en, tree[tr.en]), parse(t, tr.es, tree[tr.es])
+			en, es := sitetest.ParseHTML(t, tr.en, tree[tr.en]), sitetest.ParseHTML(t, tr.es, tree[tr.es])
 			if got := htmlLang(en); got != "en" {
 				t.Errorf("%s: <html lang=%q>, want en", tr.en, got)
 			}
@@ -245,8 +185,8 @@ func TestEveryPageHasSpanish(t *testing.T) {
 				t.Errorf("%s: <html lang=%q>, want es", tr.es, got)
 			}
 			h1 := func(doc *html.Node) string {
-				for _, h := range find(doc, func(n *html.Node) bool { return n.Data == "h1" }) {
-					return text(h)
+				for _, h := range sitetest.FindAll(doc, func(n *html.Node) bool { return n.Data == "h1" }) {
+					return sitetest.Text(h)
 				}
 				return ""
 			}
@@ -258,10 +198,10 @@ func TestEveryPageHasSpanish(t *testing.T) {
 				doc               *html.Node
 			}{{tr.en, tr.es, "es", en}, {tr.es, tr.en, "en", es}} {
 				alts := map[string]string{}
-				for _, l := range find(p.doc, func(n *html.Node) bool {
-					return n.Data == "link" && attr(n, "rel") == "alternate" && hasAttr(n, "hreflang")
+				for _, l := range sitetest.FindAll(p.doc, func(n *html.Node) bool {
+					return n.Data == "link" && sitetest.Attr(n, "rel") == "alternate" && sitetest.HasAttr(n, "hreflang")
 				}) {
-					alts[attr(l, "hreflang")] = linkTo(t, tree, p.page, l)
+					alts[sitetest.Attr(l, "hreflang")] = linkTo(t, tree, p.page, l)
 				}
 				if alts[p.lang] != p.other {
 					t.Errorf("%s: hreflang=%s alternate points to %q, want %s", p.page, p.lang, alts[p.lang], p.other)
@@ -271,8 +211,8 @@ func TestEveryPageHasSpanish(t *testing.T) {
 					t.Errorf("%s: hreflang=%s alternate points to %q, want the page itself", p.page, self, alts[self])
 				}
 				var switches []*html.Node
-				for _, f := range find(p.doc, func(n *html.Node) bool { return n.Data == "footer" }) {
-					switches = append(switches, find(f, func(n *html.Node) bool { return n.Data == "a" && attr(n, "hreflang") == p.lang })...)
+				for _, f := range sitetest.FindAll(p.doc, func(n *html.Node) bool { return n.Data == "footer" }) {
+					switches = append(switches, sitetest.FindAll(f, func(n *html.Node) bool { return n.Data == "a" && sitetest.Attr(n, "hreflang") == p.lang })...)
 				}
 				if len(switches) != 1 {
 					t.Errorf("%s: %d language switch links to %s in the footer, want 1", p.page, len(switches), p.lang)
@@ -281,8 +221,8 @@ func TestEveryPageHasSpanish(t *testing.T) {
 				if got := linkTo(t, tree, p.page, switches[0]); got != p.other {
 					t.Errorf("%s: the language switch goes to %s, want %s", p.page, got, p.other)
 				}
-				if attr(switches[0], "lang") != p.lang {
-					t.Errorf("%s: the language switch link has lang=%q, want %s", p.page, attr(switches[0], "lang"), p.lang)
+				if sitetest.Attr(switches[0], "lang") != p.lang {
+					t.Errorf("%s: the language switch link has lang=%q, want %s", p.page, sitetest.Attr(switches[0], "lang"), p.lang)
 				}
 			}
 		})
@@ -392,14 +332,14 @@ func TestSpanishLinksStayInSpanish(t *testing.T) {
 	fragments := map[string]int{}
 	for _, tr := range translations(t) {
 		for _, p := range []string{tr.en, tr.es} {
-			doc := parse(t, p, tree[p])
+			doc := sitetest.ParseHTML(t, p, tree[p])
 			ids := map[string]bool{}
-			for _, n := range find(doc, func(n *html.Node) bool { return attr(n, "id") != "" }) {
-				ids[attr(n, "id")] = true
+			for _, n := range sitetest.FindAll(doc, func(n *html.Node) bool { return sitetest.Attr(n, "id") != "" }) {
+				ids[sitetest.Attr(n, "id")] = true
 			}
-			for _, main := range find(doc, func(n *html.Node) bool { return n.Data == "main" }) {
-				for _, a := range find(main, func(n *html.Node) bool { return n.Data == "a" && hasAttr(n, "href") }) {
-					href := attr(a, "href")
+			for _, main := range sitetest.FindAll(doc, func(n *html.Node) bool { return n.Data == "main" }) {
+				for _, a := range sitetest.FindAll(main, func(n *html.Node) bool { return n.Data == "a" && sitetest.HasAttr(n, "href") }) {
+					href := sitetest.Attr(a, "href")
 					u, err := url.Parse(href)
 					if err != nil {
 						t.Errorf("%s: bad link %q", p, href)
@@ -412,10 +352,10 @@ func TestSpanishLinksStayInSpanish(t *testing.T) {
 							t.Errorf("%s: the link %q has no element with id %q on the page", p, href, u.Fragment)
 						}
 						fragments[p]++
-					case hasAttr(a, "download"):
+					case sitetest.HasAttr(a, "download"):
 					case strings.HasPrefix(p, "es/"):
 						if target := linkTo(t, tree, p, a); !strings.HasPrefix(target, "es/") {
-							t.Errorf("%s: the link %q (%s) leaves the Spanish pages", p, href, text(a))
+							t.Errorf("%s: the link %q (%s) leaves the Spanish pages", p, href, sitetest.Text(a))
 						}
 					}
 				}
@@ -426,10 +366,10 @@ func TestSpanishLinksStayInSpanish(t *testing.T) {
 		t.Errorf("in-page links in the decision steps: %d in English, %d in Spanish", fragments["is-it-an-emergency.html"], fragments["es/is-it-an-emergency.html"])
 	}
 	// The link from the last step to the report-online page, in Spanish.
-	doc := parse(t, "es/is-it-an-emergency.html", tree["es/is-it-an-emergency.html"])
+	doc := sitetest.ParseHTML(t, "es/is-it-an-emergency.html", tree["es/is-it-an-emergency.html"])
 	found := false
-	for _, a := range find(doc, func(n *html.Node) bool { return n.Data == "a" }) {
-		if target, ok := resolve("es/is-it-an-emergency.html", attr(a, "href")); ok && target == "es/report-online.html" {
+	for _, a := range sitetest.FindAll(doc, func(n *html.Node) bool { return n.Data == "a" }) {
+		if target, ok := resolve("es/is-it-an-emergency.html", sitetest.Attr(a, "href")); ok && target == "es/report-online.html" {
 			found = true
 		}
 	}
@@ -442,13 +382,13 @@ func TestSpanishLinksStayInSpanish(t *testing.T) {
 // English version is the one to follow.
 func TestTranslationNotice(t *testing.T) {
 	tree := real(t)
-	es := strings.ToLower(text(parse(t, "es/about.html", tree["es/about.html"])))
+	es := strings.ToLower(sitetest.Text(sitetest.ParseHTML(t, "es/about.html", tree["es/about.html"])))
 	for _, want := range []string{"traducción", "versión en inglés"} {
 		if !strings.Contains(es, want) {
 			t.Errorf("es/about.html does not say %q", want)
 		}
 	}
-	en := strings.ToLower(text(parse(t, "about.html", tree["about.html"])))
+	en := strings.ToLower(sitetest.Text(sitetest.ParseHTML(t, "about.html", tree["about.html"])))
 	for _, want := range []string{"spanish pages", "translations", "english version"} {
 		if !strings.Contains(en, want) {
 			t.Errorf("about.html does not say %q", want)

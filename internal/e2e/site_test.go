@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/xml"
@@ -159,40 +158,11 @@ func (s *site) pages(t *testing.T) []string {
 // h1 is the text of the first h1 of a built page, spaces collapsed.
 func (s *site) h1(t *testing.T, rel string) string {
 	t.Helper()
-	doc, err := html.Parse(bytes.NewReader(s.read(t, rel)))
-	if err != nil {
-		t.Fatalf("%s: %v", rel, err)
-	}
-	var found *html.Node
-	var find func(*html.Node)
-	find = func(n *html.Node) {
-		if found != nil {
-			return
-		}
-		if n.Type == html.ElementNode && n.Data == "h1" {
-			found = n
-			return
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			find(c)
-		}
-	}
-	find(doc)
-	if found == nil {
+	h1 := sitetest.FindAll(sitetest.ParseHTML(t, rel, s.read(t, rel)), func(n *html.Node) bool { return n.Data == "h1" })
+	if len(h1) == 0 {
 		t.Fatalf("%s has no h1", rel)
 	}
-	var b strings.Builder
-	var text func(*html.Node)
-	text = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			text(c)
-		}
-	}
-	text(found)
-	return collapse(b.String())
+	return sitetest.Text(h1[0])
 }
 
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -69,63 +69,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func parse(t *testing.T, name string, data []byte) *html.Node {
-	t.Helper()
-	doc, err := html.Parse(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return doc
-}
-
-func find(n *html.Node, match func(*html.Node) bool) []*html.Node {
-	var out []*html.Node
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode && match(n) {
-			out = append(out, n)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return out
-}
-
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-func hasAttr(n *html.Node, key string) bool {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return true
-		}
-	}
-	return false
-}
-
-func text(n *html.Node) string {
-	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return strings.Join(strings.Fields(b.String()), "")
-}
-
 func htmlPages(tree map[string][]byte) []string {
 	var out []string
 	for name := range tree {
@@ -146,20 +89,20 @@ func TestRealSitePages(t *testing.T) {
 	}
 	for _, name := range pages {
 		t.Run(name, func(t *testing.T) {
-			doc := parse(t, name, tree[name])
-			if h := find(doc, func(n *html.Node) bool { return n.Data == "html" }); len(h) != 1 || attr(h[0], "lang") == "" {
+			doc := sitetest.ParseHTML(t, name, tree[name])
+			if h := sitetest.FindAll(doc, func(n *html.Node) bool { return n.Data == "html" }); len(h) != 1 || sitetest.Attr(h[0], "lang") == "" {
 				t.Error("no <html lang>")
 			}
-			if ts := find(doc, func(n *html.Node) bool { return n.Data == "title" }); len(ts) != 1 || text(ts[0]) == "" {
+			if ts := sitetest.FindAll(doc, func(n *html.Node) bool { return n.Data == "title" }); len(ts) != 1 || sitetest.Text(ts[0]) == "" {
 				t.Error("want one non-empty <title>")
 			}
-			if h1 := find(doc, func(n *html.Node) bool { return n.Data == "h1" }); len(h1) != 1 {
+			if h1 := sitetest.FindAll(doc, func(n *html.Node) bool { return n.Data == "h1" }); len(h1) != 1 {
 				t.Errorf("want one <h1>, got %d", len(h1))
 			}
 			// Page-speed and SEO preconditions (what Lighthouse checks first).
 			meta := func(name string) string {
-				for _, m := range find(doc, func(n *html.Node) bool { return n.Data == "meta" && attr(n, "name") == name }) {
-					return attr(m, "content")
+				for _, m := range sitetest.FindAll(doc, func(n *html.Node) bool { return n.Data == "meta" && sitetest.Attr(n, "name") == name }) {
+					return sitetest.Attr(m, "content")
 				}
 				return ""
 			}
@@ -172,30 +115,30 @@ func TestRealSitePages(t *testing.T) {
 			if meta("theme-color") == "" {
 				t.Error("no theme-color")
 			}
-			for _, s := range find(doc, func(n *html.Node) bool { return n.Data == "script" }) {
-				typ := attr(s, "type")
+			for _, s := range sitetest.FindAll(doc, func(n *html.Node) bool { return n.Data == "script" }) {
+				typ := sitetest.Attr(s, "type")
 				switch {
 				case typ == "application/ld+json":
-				case attr(s, "src") == "":
+				case sitetest.Attr(s, "src") == "":
 					t.Error("inline script: the CSP would block it")
-				case !hasAttr(s, "defer") && !hasAttr(s, "async"):
-					t.Errorf("render-blocking script %s", attr(s, "src"))
+				case !sitetest.HasAttr(s, "defer") && !sitetest.HasAttr(s, "async"):
+					t.Errorf("render-blocking script %s", sitetest.Attr(s, "src"))
 				}
 			}
-			if len(find(doc, func(n *html.Node) bool { return n.Data == "style" || attr(n, "style") != "" })) > 0 {
+			if len(sitetest.FindAll(doc, func(n *html.Node) bool { return n.Data == "style" || sitetest.Attr(n, "style") != "" })) > 0 {
 				t.Error("inline style: the CSP would block it")
 			}
-			for _, img := range find(doc, func(n *html.Node) bool { return n.Data == "img" }) {
-				if attr(img, "width") == "" || attr(img, "height") == "" {
-					t.Errorf("image %s has no explicit size", attr(img, "src"))
+			for _, img := range sitetest.FindAll(doc, func(n *html.Node) bool { return n.Data == "img" }) {
+				if sitetest.Attr(img, "width") == "" || sitetest.Attr(img, "height") == "" {
+					t.Errorf("image %s has no explicit size", sitetest.Attr(img, "src"))
 				}
 			}
 			for _, tel := range []string{"tel:+14052971212", "tel:911"} {
-				if len(find(doc, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == tel })) == 0 {
+				if len(sitetest.FindAll(doc, func(n *html.Node) bool { return n.Data == "a" && sitetest.Attr(n, "href") == tel })) == 0 {
 					t.Errorf("no link to %s", tel)
 				}
 			}
-			for _, n := range find(doc, func(n *html.Node) bool { return true }) {
+			for _, n := range sitetest.FindAll(doc, func(n *html.Node) bool { return true }) {
 				for _, a := range n.Attr {
 					if a.Key != "href" && a.Key != "src" {
 						continue
@@ -259,7 +202,11 @@ func TestMinified(t *testing.T) {
 		if len(min) >= len(full) {
 			t.Errorf("%s: minified %d bytes, unminified %d", name, len(min), len(full))
 		}
-		if a, b := text(parse(t, name, min)), text(parse(t, name, full)); a != b {
+		// Minifying drops the white space between blocks; the words stay.
+		words := func(data []byte) string {
+			return strings.ReplaceAll(sitetest.Text(sitetest.ParseHTML(t, name, data)), " ", "")
+		}
+		if a, b := words(min), words(full); a != b {
 			t.Errorf("%s: minified text differs:\n%s\n%s", name, a, b)
 		}
 	}
