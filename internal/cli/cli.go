@@ -75,15 +75,8 @@ func build(args []string, stdout, stderr io.Writer) int {
 	source := fs.String("source", ".", "the guide's source `folder` (with hugo.toml, content/, layouts/, assets/)")
 	dest := fs.String("destination", "public", "the output `folder`; replaced in one step when the build succeeds")
 	timings := fs.Bool("timings", false, "also print how long each stage took")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return ExitOK
-		}
-		return ExitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "guide build: unexpected argument %q\n", fs.Arg(0))
-		return ExitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	tuneGC()
 	ctx, stop := interruptible()
@@ -104,6 +97,23 @@ func build(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return ExitOK
+}
+
+// parseFlags parses a command's flags. ok is false when the command should
+// stop now, with code: -h asked for help (0), or the flags or arguments
+// are wrong (2). The flag set reports to its own output.
+func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return ExitOK, false
+		}
+		return ExitUsage, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return ExitUsage, false
+	}
+	return 0, true
 }
 
 // report prints each problem on its own line.

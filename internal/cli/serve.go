@@ -18,15 +18,8 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	source := fs.String("source", ".", "the guide's source `folder` (with hugo.toml, content/, layouts/, assets/)")
 	port := fs.Int("port", 1313, "the `port` to serve on, on 127.0.0.1 (0 picks a free one)")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return ExitOK
-		}
-		return ExitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "guide serve: unexpected argument %q\n", fs.Arg(0))
-		return ExitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if *port < 0 || *port > 65535 {
 		fmt.Fprintf(stderr, "guide serve: -port %d is not a port number; use 1 to 65535\n", *port)
