@@ -57,6 +57,8 @@ type Options struct {
 	Lang            string
 	ThemeColor      string
 	BackgroundColor string
+	// CSP is the pages' Content-Security-Policy (params.csp), for _headers.
+	CSP string
 	// Minify, if set, shrinks each file before it is written, so that
 	// revisions and sizes are those of the bytes that are served.
 	Minify func(name string, data []byte) ([]byte, error)
@@ -159,7 +161,10 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := write("_headers", headers(res.Precache)); err != nil {
+	if opts.CSP == "" {
+		return nil, &diag.Error{File: "hugo.toml", Msg: "params.csp is missing: every page needs a Content-Security-Policy"}
+	}
+	if err := write("_headers", headers(res.Precache, opts.CSP)); err != nil {
 		return nil, err
 	}
 	if !hasEntry(res.Precache, OfflinePage) {
@@ -360,18 +365,14 @@ func fillWorker(tmpl []byte, r *Result) ([]byte, error) {
 	return out, nil
 }
 
-// CSP is the Content-Security-Policy every page carries (as a meta tag from
-// layouts/_partials/csp.html, and as a header in _headers).
-const CSP = "default-src 'self'; img-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'; frame-ancestors 'none'"
-
 // headers is the _headers file (read by Netlify, Cloudflare Pages and
 // others): security headers for every path; no-cache for pages and the
 // service worker so updates are seen; a year, immutable, for fingerprinted
 // files.
-func headers(es []Entry) []byte {
+func headers(es []Entry, csp string) []byte {
 	var b strings.Builder
 	b.WriteString("/*\n")
-	b.WriteString("  Content-Security-Policy: " + CSP + "\n")
+	b.WriteString("  Content-Security-Policy: " + csp + "; frame-ancestors 'none'\n")
 	b.WriteString("  Referrer-Policy: no-referrer\n")
 	b.WriteString("  X-Content-Type-Options: nosniff\n")
 	b.WriteString("  Permissions-Policy: camera=(), microphone=(), geolocation=(), payment=(), usb=()\n")

@@ -48,6 +48,7 @@ func run(t *testing.T, archive string) (string, *offline.Result) {
 	res, err := offline.Run(offline.Options{
 		Source: sitetest.RepoRoot(t), Dir: dir, Name: "Guide", ShortName: "Guide",
 		Description: "A guide.", Lang: "en", ThemeColor: "#0b3d91", BackgroundColor: "#ffffff",
+		CSP: "default-src 'self'",
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -47,6 +47,8 @@ type Summary struct {
 	Report   *verify.Report
 	Offline  *offline.Result
 	Duration time.Duration
+	// CSP is the pages' Content-Security-Policy (params.csp).
+	CSP string
 	// Stages is how long each stage took, in order.
 	Stages []StageTime
 }
@@ -198,7 +200,7 @@ func stages(ctx context.Context, src, dir string, opts Options, tm *timer) (*Sum
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	sum := &Summary{Pages: site.Pages}
+	sum := &Summary{Pages: site.Pages, CSP: str(site.Params["csp"])}
 	var precache []string
 	res, err := offline.Run(offline.Options{
 		Source:          src,
@@ -209,6 +211,7 @@ func stages(ctx context.Context, src, dir string, opts Options, tm *timer) (*Sum
 		Lang:            site.Languages[0],
 		ThemeColor:      str(site.Params["themecolor"]),
 		BackgroundColor: str(site.Params["backgroundcolor"]),
+		CSP:             str(site.Params["csp"]),
 		Minify:          shrink.File,
 	})
 	if err != nil {

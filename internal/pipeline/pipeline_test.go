@@ -308,3 +308,22 @@ func TestPrecacheRevisionsMatchFiles(t *testing.T) {
 		}
 	}
 }
+
+// Every page's CSP meta tag and the _headers policy are the same policy
+// (the header adds frame-ancestors, which a meta tag cannot carry).
+func TestOneContentSecurityPolicy(t *testing.T) {
+	_, tree := real(t)
+	m := regexp.MustCompile(`(?m)^  Content-Security-Policy: (.*); frame-ancestors 'none'$`).FindSubmatch(tree["_headers"])
+	if m == nil {
+		t.Fatalf("_headers has no CSP with frame-ancestors 'none':\n%s", tree["_headers"])
+	}
+	for _, name := range htmlPages(tree) {
+		doc := sitetest.ParseHTML(t, name, tree[name])
+		metas := sitetest.FindAll(doc, func(n *html.Node) bool {
+			return n.Data == "meta" && strings.EqualFold(sitetest.Attr(n, "http-equiv"), "Content-Security-Policy")
+		})
+		if len(metas) != 1 || sitetest.Attr(metas[0], "content") != string(m[1]) {
+			t.Errorf("%s: CSP meta tags %d, want one with %q", name, len(metas), m[1])
+		}
+	}
+}

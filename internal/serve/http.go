@@ -15,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/okcguide/guide/internal/offline"
 )
 
 // The preview's own files, served under /_guide/ and as /sw.js.
@@ -38,7 +37,13 @@ var keepAlive = 15 * time.Second
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", offline.CSP)
+	// The site's own policy (params.csp); before a first good build, the
+	// strictest one that still lets the reload script and events work.
+	csp := s.state().csp
+	if csp == "" {
+		csp = "default-src 'self'"
+	}
+	h.Set("Content-Security-Policy", csp)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {

@@ -219,6 +219,7 @@ type server struct {
 	mu   sync.Mutex
 	dir  string   // the served build's folder; empty before the first good build
 	id   string   // the served build's id
+	csp  string   // the served build's Content-Security-Policy
 	errs []string // the latest build's problems; nil when it succeeded
 	subs map[chan struct{}]struct{}
 	done chan struct{}
@@ -227,14 +228,14 @@ type server struct {
 
 // state is a snapshot of what is served.
 type state struct {
-	dir, id string
-	errs    []string
+	dir, id, csp string
+	errs         []string
 }
 
 func (s *server) state() state {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return state{s.dir, s.id, s.errs}
+	return state{s.dir, s.id, s.csp, s.errs}
 }
 
 // build runs one preview build into a new folder. On success it serves
@@ -266,7 +267,7 @@ func (s *server) build(ctx context.Context, verb string) {
 	fmt.Fprintf(s.opts.Stdout, "%s %d pages in %d ms\n", verb, sum.Pages, sum.Duration.Milliseconds())
 	var stale []string
 	s.publish(func() {
-		s.dir, s.id, s.errs = dir, s.run+"-"+strconv.Itoa(s.n), nil
+		s.dir, s.id, s.errs, s.csp = dir, s.run+"-"+strconv.Itoa(s.n), nil, sum.CSP
 		s.old = append(s.old, dir)
 		// Keep the build before this one a little longer: a request that
 		// picked it just before the swap may still be reading it.
