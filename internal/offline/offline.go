@@ -69,7 +69,6 @@ type Options struct {
 type Entry struct {
 	Path     string
 	Revision string
-	Size     int64
 }
 
 // Result says what the stage did.
@@ -80,15 +79,6 @@ type Result struct {
 	Version string
 	// Written lists the files this stage wrote (relative, slash-separated).
 	Written []string
-}
-
-// PrecacheBytes is the total size of the precache list.
-func (r *Result) PrecacheBytes() int64 {
-	var n int64
-	for _, e := range r.Precache {
-		n += e.Size
-	}
-	return n
 }
 
 type icon struct {
@@ -309,7 +299,7 @@ func precacheList(dir string) ([]Entry, error) {
 		if err != nil {
 			return err
 		}
-		e := Entry{Path: rel, Size: int64(len(data))}
+		e := Entry{Path: rel}
 		if !fingerprinted.MatchString(rel) {
 			sum := sha256.Sum256(data)
 			e.Revision = hex.EncodeToString(sum[:8])

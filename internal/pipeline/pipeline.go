@@ -43,9 +43,8 @@ type Options struct {
 
 // Summary describes a finished build.
 type Summary struct {
-	Pages    int
+	// Report is what the verify stage measured, page count included.
 	Report   *verify.Report
-	Offline  *offline.Result
 	Duration time.Duration
 	// CSP is the pages' Content-Security-Policy (params.csp).
 	CSP string
@@ -200,7 +199,7 @@ func stages(ctx context.Context, src, dir string, opts Options, tm *timer) (*Sum
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	sum := &Summary{Pages: site.Pages, CSP: str(site.Params["csp"])}
+	sum := &Summary{CSP: str(site.Params["csp"])}
 	var precache []string
 	res, err := offline.Run(offline.Options{
 		Source:          src,
@@ -228,7 +227,6 @@ func stages(ctx context.Context, src, dir string, opts Options, tm *timer) (*Sum
 		for _, e := range res.Precache {
 			precache = append(precache, e.Path)
 		}
-		sum.Offline = res
 	}
 	budgets, err := budgetsFrom(src, site.Params)
 	if err != nil {

@@ -46,14 +46,14 @@ type Options struct {
 
 // Site is what the render produced, for later stages.
 type Site struct {
-	// Pages is the number of HTML pages rendered, all languages.
+	// Pages is the number of pages Hugo rendered (home, sections, pages),
+	// all languages; the 404 pages are not counted.
 	Pages int
 	// Params is the site's [params] table.
 	Params map[string]any
 	// Languages lists language codes, default first.
 	Languages []string
-	// Title, Description, ThemeColor and BackgroundColor per language code
-	// (for the manifest).
+	// Title is the site's title per language code.
 	Title map[string]string
 }
 

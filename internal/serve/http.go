@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-
 )
 
 // The preview's own files, served under /_guide/ and as /sw.js.

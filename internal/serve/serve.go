@@ -264,7 +264,7 @@ func (s *server) build(ctx context.Context, verb string) {
 		s.publish(func() { s.errs = lines })
 		return
 	}
-	fmt.Fprintf(s.opts.Stdout, "%s %d pages in %d ms\n", verb, sum.Pages, sum.Duration.Milliseconds())
+	fmt.Fprintf(s.opts.Stdout, "%s %d pages in %d ms\n", verb, sum.Report.Pages, sum.Duration.Milliseconds())
 	var stale []string
 	s.publish(func() {
 		s.dir, s.id, s.errs, s.csp = dir, s.run+"-"+strconv.Itoa(s.n), nil, sum.CSP
