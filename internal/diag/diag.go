@@ -6,6 +6,8 @@ package diag
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -105,4 +107,20 @@ func Rel(root, path string) string {
 		return path
 	}
 	return r
+}
+
+// Cause is the system's reason inside a file error ("permission denied",
+// "no such file or directory"), without the path, which the caller reports
+// its own way (relative to the site's source). Other errors are returned
+// as they are.
+func Cause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
 }

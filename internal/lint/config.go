@@ -37,7 +37,7 @@ func loadConfig(src string) (config, error) {
 		return cfg, nil
 	}
 	if err != nil {
-		return cfg, &diag.Error{File: configFile, Msg: "cannot read the site config: " + cleanErr(err)}
+		return cfg, &diag.Error{File: configFile, Msg: "cannot read the site config: " + diag.Cause(err).Error()}
 	}
 	var m map[string]any
 	if err := toml.Unmarshal(data, &m); err != nil {

@@ -191,7 +191,7 @@ func contentFiles(src string) ([]string, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, &diag.Error{File: "content", Msg: "cannot read the content folder: " + cleanErr(err)}
+		return nil, &diag.Error{File: "content", Msg: "cannot read the content folder: " + diag.Cause(err).Error()}
 	}
 	sort.Strings(files)
 	return files, nil
@@ -223,17 +223,7 @@ func loadShortcodes(src string) (map[string]bool, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, &diag.Error{File: "layouts/_shortcodes", Msg: "cannot read the shortcodes folder: " + cleanErr(err)}
+		return nil, &diag.Error{File: "layouts/_shortcodes", Msg: "cannot read the shortcodes folder: " + diag.Cause(err).Error()}
 	}
 	return names, nil
-}
-
-// cleanErr is err's message without the absolute path the os package puts
-// in front.
-func cleanErr(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"bytes"
+	"github.com/okcguide/guide/internal/diag"
 	"os"
 	"path"
 	"path/filepath"
@@ -63,7 +64,7 @@ func (l *linter) read(rel string) *page {
 	p.lang, p.key = l.pageKey(rel)
 	data, err := os.ReadFile(filepath.Join(l.src, filepath.FromSlash(rel)))
 	if err != nil {
-		msg := "cannot read the file: " + cleanErr(err)
+		msg := "cannot read the file: " + diag.Cause(err).Error()
 		if fi, lerr := os.Lstat(filepath.Join(l.src, filepath.FromSlash(rel))); lerr == nil && fi.Mode()&os.ModeSymlink != 0 {
 			msg = "cannot read the file: it is a link to a file that does not exist"
 		}

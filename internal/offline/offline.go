@@ -117,7 +117,7 @@ func Run(opts Options) (*Result, error) {
 
 	svg, err := os.ReadFile(filepath.Join(opts.Source, IconSource))
 	if err != nil {
-		return nil, &diag.Error{File: IconSource, Msg: "cannot read the icon: " + unwrapPathErr(err)}
+		return nil, &diag.Error{File: IconSource, Msg: "cannot read the icon: " + diag.Cause(err).Error()}
 	}
 	// Each icon is drawn on its own core; they are written in a fixed order.
 	pngs := make([][]byte, len(icons))
@@ -162,7 +162,7 @@ func Run(opts Options) (*Result, error) {
 	}
 	tmpl, err := os.ReadFile(filepath.Join(opts.Source, WorkerTemplate))
 	if err != nil {
-		return nil, &diag.Error{File: WorkerTemplate, Msg: "cannot read the service worker template: " + unwrapPathErr(err)}
+		return nil, &diag.Error{File: WorkerTemplate, Msg: "cannot read the service worker template: " + diag.Cause(err).Error()}
 	}
 	res.Version = version(res.Precache, tmpl)
 	sw, err := fillWorker(tmpl, res)
@@ -183,13 +183,6 @@ func hasEntry(es []Entry, p string) bool {
 		}
 	}
 	return false
-}
-
-func unwrapPathErr(err error) string {
-	if pe, ok := err.(*fs.PathError); ok {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
 
 // rasterize draws the SVG at size×size. A maskable icon keeps the artwork

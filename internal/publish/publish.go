@@ -12,6 +12,7 @@ package publish
 import (
 	"errors"
 	"fmt"
+	"github.com/okcguide/guide/internal/diag"
 	"os"
 	"path/filepath"
 )
@@ -48,17 +49,17 @@ func Clean(dest string) error {
 func Prepare(dest string) (string, error) {
 	parent := filepath.Dir(dest)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", fmt.Errorf("%s: cannot create the destination's folder: %w", parent, unwrap(err))
+		return "", fmt.Errorf("%s: cannot create the destination's folder: %w", parent, diag.Cause(err))
 	}
 	if fi, err := os.Stat(dest); err == nil && !fi.IsDir() {
 		return "", fmt.Errorf("%s: the destination is a file, not a folder", dest)
 	}
 	if err := Clean(dest); err != nil {
-		return "", fmt.Errorf("%s: cannot remove a previous build's leftovers: %w", parent, unwrap(err))
+		return "", fmt.Errorf("%s: cannot remove a previous build's leftovers: %w", parent, diag.Cause(err))
 	}
 	st := Staging(dest)
 	if err := os.Mkdir(st, 0o755); err != nil {
-		return "", fmt.Errorf("%s: the destination's folder is not writable: %w", parent, unwrap(err))
+		return "", fmt.Errorf("%s: the destination's folder is not writable: %w", parent, diag.Cause(err))
 	}
 	return st, nil
 }
@@ -76,24 +77,12 @@ func Swap(staging, dest string) error {
 	}
 	old := aside(dest)
 	if err := os.Rename(dest, old); err != nil {
-		return fmt.Errorf("%s: cannot replace: %w", dest, unwrap(err))
+		return fmt.Errorf("%s: cannot replace: %w", dest, diag.Cause(err))
 	}
 	if err := os.Rename(staging, dest); err != nil {
 		os.Rename(old, dest)
-		return fmt.Errorf("%s: cannot replace: %w", dest, unwrap(err))
+		return fmt.Errorf("%s: cannot replace: %w", dest, diag.Cause(err))
 	}
 	os.RemoveAll(old)
 	return nil
-}
-
-func unwrap(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
 }
