@@ -2,7 +2,6 @@ package lint
 
 import (
 	"bytes"
-	"github.com/okcguide/guide/internal/diag"
 	"os"
 	"path"
 	"path/filepath"
@@ -15,6 +14,8 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/text"
+
+	"github.com/okcguide/guide/internal/diag"
 )
 
 // page is one markdown file, read and parsed.

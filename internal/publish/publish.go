@@ -12,9 +12,10 @@ package publish
 import (
 	"errors"
 	"fmt"
-	"github.com/okcguide/guide/internal/diag"
 	"os"
 	"path/filepath"
+
+	"github.com/okcguide/guide/internal/diag"
 )
 
 // Staging returns the staging directory for dest: a hidden sibling, so the
