@@ -157,7 +157,7 @@ func TestFileRule(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		"content/bad-binary.md: file: this is not a text file (it has a zero byte at line 3, column 1); pages must be markdown text",
+		"content/bad-binary.md:3:1: file: this is not a text file (it has a zero byte here); pages must be markdown text",
 		"content/bad-latin1.md:2:11: file: the text is not UTF-8: save the file as UTF-8",
 		"content/bad-link.md: file: cannot read the file: it is a link to a file that does not exist",
 	}

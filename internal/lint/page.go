@@ -76,7 +76,7 @@ func (l *linter) read(rel string) *page {
 	p.lines = lineStarts(data)
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		line, col := p.pos(i)
-		l.errorAt(rel, 0, 0, "file", "this is not a text file (it has a zero byte at line %d, column %d); pages must be markdown text", line, col)
+		l.errorAt(rel, line, col, "file", "this is not a text file (it has a zero byte here); pages must be markdown text")
 		return p
 	}
 	if !utf8.Valid(data) {
