@@ -31,6 +31,10 @@ import (
 	"github.com/okcguide/guide/internal/diag"
 )
 
+// Inputs lists what, under the source folder, a build reads: the config
+// file first, then the folders.
+var Inputs = []string{"hugo.toml", "content", "layouts", "assets", "data", "i18n"}
+
 // Options says what to render and where.
 type Options struct {
 	// Source is the site's directory (hugo.toml, content/, layouts/, ...).

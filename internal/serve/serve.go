@@ -43,6 +43,7 @@ import (
 
 	"github.com/okcguide/guide/internal/diag"
 	"github.com/okcguide/guide/internal/pipeline"
+	"github.com/okcguide/guide/internal/render"
 )
 
 // DefaultDebounce is how long the server waits after the last change to
@@ -319,7 +320,7 @@ type watcher struct {
 }
 
 // Watched lists what, under the source folder, a rebuild depends on.
-var Watched = []string{"hugo.toml", "content", "layouts", "assets", "data", "i18n"}
+var Watched = render.Inputs
 
 func newWatcher(src string) (*watcher, error) {
 	fw, err := fsnotify.NewWatcher()

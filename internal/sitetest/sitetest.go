@@ -11,10 +11,10 @@ import (
 	"testing"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/okcguide/guide/internal/render"
 )
 
-// SourceDirs are the parts of the repository that make up the site.
-var SourceDirs = []string{"hugo.toml", "content", "layouts", "assets", "data", "i18n"}
 
 // RepoRoot returns the repository root (the folder with go.mod).
 func RepoRoot(t testing.TB) string {
@@ -41,7 +41,7 @@ func CopySite(t testing.TB) string {
 	t.Helper()
 	root := RepoRoot(t)
 	dst := t.TempDir()
-	for _, name := range SourceDirs {
+	for _, name := range render.Inputs {
 		if err := copyTree(filepath.Join(root, name), filepath.Join(dst, name)); err != nil {
 			t.Fatal(err)
 		}
