@@ -15,7 +15,6 @@ import (
 	"github.com/okcguide/guide/internal/render"
 )
 
-
 // RepoRoot returns the repository root (the folder with go.mod).
 func RepoRoot(t testing.TB) string {
 	t.Helper()
