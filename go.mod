@@ -1,6 +1,6 @@
 module github.com/okcguide/guide
 
-go 1.26.8
+go 1.26.0
 
 require (
 	github.com/bep/logg v0.4.0
