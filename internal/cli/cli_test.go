@@ -131,8 +131,8 @@ func TestBadInputKeepsDestination(t *testing.T) {
 			os.Remove(filepath.Join(src, "data", "contacts.toml"))
 			return nil
 		}, want: "data/contacts.toml"},
-		{name: "invalid contacts data", archive: "-- data/contacts.toml --\nlastVerified = 2026-11-25\n[nonEmergency]\ndisplay = \"(405) 297-1212\"\ntel = +1 405\n", want: "data/contacts.toml:4:"},
-		{name: "contacts data missing a number", archive: "-- data/contacts.toml --\nlastVerified = 2026-11-25\n[nonEmergency]\ndisplay = \"(405) 297-1212\"\nhours = \"24/7\"\n[emergency]\ndisplay = \"911\"\ntel = \"911\"\n[website]\nurl = \"https://www.okc.gov/\"\n[[sources]]\nname = \"x\"\nurl = \"https://www.okc.gov/\"\n", want: "data/contacts.toml:2: [nonEmergency] needs tel"},
+		{name: "invalid contacts data", archive: "-- data/contacts.toml --\n\n[nonEmergency]\ndisplay = \"(405) 297-1212\"\ntel = +1 405\n", want: "data/contacts.toml:4:"},
+		{name: "contacts data missing a number", archive: "-- data/contacts.toml --\n\n[nonEmergency]\ndisplay = \"(405) 297-1212\"\nhours = \"24/7\"\n[emergency]\ndisplay = \"911\"\ntel = \"911\"\n[organization]\nname = \"x\"\nareaServed = \"y\"\n[website]\nurl = \"https://www.okc.gov/\"\n[source]\nen = \"x\"\n", want: "data/contacts.toml:2: [nonEmergency] needs tel"},
 		{name: "invalid icon SVG", archive: "-- assets/icons/icon.svg --\n<svg xmlns=\"http://www.w3.org/2000/svg\"><path d=\n", want: "assets/icons/icon.svg"},
 		{name: "destination not writable", setup: func(t *testing.T, src string) []string {
 			file := filepath.Join(t.TempDir(), "a-file")

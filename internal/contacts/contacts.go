@@ -1,6 +1,7 @@
 // Package contacts loads and checks data/contacts.toml, the one file that
 // holds every contact fact the guide shows: the numbers, their hours, the
-// official website, the sources and the date the facts were last verified.
+// department, the official website, where the facts come from, and a
+// person's check of them, if one has been recorded.
 // Templates read the same file through Hugo; this package is how the Go
 // side (the build's pre-check and the content linter) reads it.
 package contacts
@@ -28,26 +29,47 @@ type Number struct {
 	Hours   string `toml:"hours"`
 }
 
-// Source is where a fact was checked.
-type Source struct {
+// Website is the official website pages link to.
+type Website struct {
 	Name string `toml:"name"`
 	URL  string `toml:"url"`
 }
 
-// Contacts is the whole file.
-type Contacts struct {
-	LastVerified toml.LocalDate `toml:"lastVerified"`
-	NonEmergency Number         `toml:"nonEmergency"`
-	Emergency    Number         `toml:"emergency"`
-	Website      Source         `toml:"website"`
-	Sources      []Source       `toml:"sources"`
+// Organization is the department that answers the line.
+type Organization struct {
+	Name       string `toml:"name"`
+	AreaServed string `toml:"areaServed"`
 }
 
-// Numbers returns every phone number in the file.
-func (c *Contacts) Numbers() []Number { return []Number{c.NonEmergency, c.Emergency} }
+// Check is a person's check of the facts: who made it, what they checked
+// against, and when. Only a person records one; the guide never does.
+type Check struct {
+	By      string         `toml:"by"`
+	Against string         `toml:"against"`
+	Date    toml.LocalDate `toml:"date"`
+}
 
-// Verified is the last-verified date as a time.
-func (c *Contacts) Verified() time.Time { return c.LastVerified.AsTime(time.UTC) }
+// Contacts is the whole file.
+type Contacts struct {
+	NonEmergency Number       `toml:"nonEmergency"`
+	Emergency    Number       `toml:"emergency"`
+	Organization Organization `toml:"organization"`
+	Website      Website      `toml:"website"`
+	// Source says where the facts come from, one sentence part per
+	// language code ("en", "es").
+	Source map[string]string `toml:"source"`
+	// Check is nil until a person records one.
+	Check *Check `toml:"check"`
+}
+
+// Checked returns the date of the recorded check, and false when nobody
+// has recorded one.
+func (c *Contacts) Checked() (time.Time, bool) {
+	if c.Check == nil {
+		return time.Time{}, false
+	}
+	return c.Check.Date.AsTime(time.UTC), true
+}
 
 // Load reads and checks <src>/data/contacts.toml. Problems are reported
 // against the file, with a line where the TOML parser gives one.
@@ -62,7 +84,22 @@ func Load(src string) (*Contacts, error) {
 	}
 	var c Contacts
 	dec := toml.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
+		var se *toml.StrictMissingError
+		if errors.As(err, &se) {
+			var errs diag.List
+			for _, e := range se.Errors {
+				row, col := e.Position()
+				key := strings.Join(e.Key(), ".")
+				msg := fmt.Sprintf("unknown key %s: the guide does not read it (check its spelling and its [table])", key)
+				if key == "lastVerified" {
+					msg = "lastVerified is not read any more: a person who confirms the facts records it in [check], with by, against and date"
+				}
+				errs = append(errs, &diag.Error{File: File, Line: row, Col: col, Msg: msg})
+			}
+			return nil, errs
+		}
 		var de *toml.DecodeError
 		if errors.As(err, &de) {
 			row, col := de.Position()
@@ -87,9 +124,15 @@ func Load(src string) (*Contacts, error) {
 		}
 	}
 	need(c.NonEmergency.Hours != "", "[%s] needs hours", "nonEmergency")
+	need(c.Organization.Name != "", "[%s] needs name, the department that answers the line", "organization")
+	need(c.Organization.AreaServed != "", "[%s] needs areaServed, the city the department serves", "organization")
 	need(strings.HasPrefix(c.Website.URL, "https://"), "[%s] needs a url starting with https://", "website")
-	need(len(c.Sources) > 0, "[[%s]] needs at least one source", "sources")
-	need(!c.LastVerified.AsTime(time.UTC).IsZero() && c.LastVerified.Year > 2000, "%s needs a date, like 2026-11-25", "lastVerified")
+	need(len(c.Source) > 0, "[%s] needs where the facts come from, in each language (en = \"…\")", "source")
+	if c.Check != nil {
+		need(strings.TrimSpace(c.Check.By) != "", "[%s] needs by: who checked the facts", "check")
+		need(strings.TrimSpace(c.Check.Against) != "", "[%s] needs against: what the facts were checked against, like the department's official website", "check")
+		need(c.Check.Date.Year > 2000, "[%s] needs date: the day the facts were checked, like 2026-12-01", "check")
+	}
 	if len(errs) > 0 {
 		return nil, errs
 	}

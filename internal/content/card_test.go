@@ -388,7 +388,6 @@ func TestStructuredData(t *testing.T) {
 func TestCardAndStructuredDataFollowTheData(t *testing.T) {
 	src := sitetest.Site(t, `
 -- data/contacts.toml --
-lastVerified = 2026-11-25
 
 [nonEmergency]
 name = "Línea de la policía; sin emergencia, con un nombre muy largo para doblar — ñandú"
@@ -409,9 +408,9 @@ areaServed = "Edmond"
 name = "City"
 url = "https://www.okc.gov/police/"
 
-[[sources]]
-name = "City"
-url = "https://www.okc.gov/"
+[source]
+en = "a public article about the line"
+es = "un artículo público sobre la línea"
 `)
 	f := readFacts(t, src)
 	old := readFacts(t, sitetest.RepoRoot(t)).NonEmergency.Display
@@ -445,9 +444,9 @@ url = "https://www.okc.gov/"
 // A data file without the organization fails the build, naming the file.
 func TestMissingOrganizationFails(t *testing.T) {
 	src := sitetest.CopySite(t)
-	sitetest.Edit(t, src, "data/contacts.toml", "[organization]", "[organisation]")
+	sitetest.Edit(t, src, "data/contacts.toml", "areaServed = ", "# areaServed = ")
 	_, err := pipeline.Build(context.Background(), pipeline.Options{Source: src, Dest: filepath.Join(t.TempDir(), "public")})
-	if err == nil || !strings.Contains(err.Error(), "data/contacts.toml") || !strings.Contains(err.Error(), "[organization] needs name") {
+	if err == nil || !strings.Contains(err.Error(), "data/contacts.toml") || !strings.Contains(err.Error(), "[organization] needs areaServed") {
 		t.Fatalf("want an error naming data/contacts.toml and [organization], got %v", err)
 	}
 }

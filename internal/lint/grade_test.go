@@ -101,9 +101,10 @@ func TestProseCounting(t *testing.T) {
 
 // hugo.toml's [params.guide.lint] sets the limits.
 func TestConfig(t *testing.T) {
-	// The grade and stale fixtures together: 3 pages above grade 8; 9 stale
-	// warnings at 365 days (5 pages with no date, 1 too old, 1 in the
-	// future, and the data file), 2 more at 1 day.
+	// The grade and stale fixtures together: 3 pages above grade 8; 3 stale
+	// warnings at 365 days (1 page too old, 1 in the future, and the data
+	// file's check), 2 more at 1 day (the pages checked 365 days and this
+	// month ago).
 	var a txtar.Archive
 	for _, name := range []string{"grade", "stale"} {
 		b, err := txtar.ParseFile(filepath.Join("testdata", name+".txtar"))
@@ -150,8 +151,8 @@ func TestConfig(t *testing.T) {
 		{"maxGrade = 8.0", "maxGrade = 8.0", "grade", 3},
 		{"maxGrade = 8.0", "maxGrade = 40", "grade", 0},
 		{"maxGrade = 8.0", "maxgrade = 36", "grade", 2}, // keys ignore case, as in Hugo
-		{"maxAgeDays = 365", "maxAgeDays = 365", "stale", 9},
-		{"maxAgeDays = 365", "maxAgeDays = 1", "stale", 11},
+		{"maxAgeDays = 365", "maxAgeDays = 365", "stale", 3},
+		{"maxAgeDays = 365", "maxAgeDays = 1", "stale", 5},
 	} {
 		setConfig(tc.old, tc.new)
 		if n := count(tc.rule); n != tc.want {

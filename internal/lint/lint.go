@@ -18,7 +18,12 @@
 //	raw-html     HTML in markdown, which Hugo drops (unsafe = false);
 //	             comments are fine, since dropping them is the point
 //	grade        English prose above the Flesch-Kincaid grade limit
-//	stale        a lastVerified date that is missing or too old (a warning)
+//	decision     a data/decision.toml that does not hold together (see
+//	             package decision)
+//	contacts     data/contacts.toml without [source] text for a language
+//	unconfirmed  contact facts nobody has confirmed (a warning)
+//	stale        a person's check, or a page's lastVerified review date,
+//	             that is too old or in the future (a warning)
 //
 // Every problem is a *diag.Error with the path relative to the site source.
 // Errors stop the build; warnings do not. Warnings' messages start with
@@ -40,6 +45,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/okcguide/guide/internal/decision"
 	"github.com/okcguide/guide/internal/diag"
 )
 
@@ -91,6 +97,12 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	langs := make([]string, 0, len(cfg.Langs))
+	for lang := range cfg.Langs {
+		langs = append(langs, lang)
+	}
+	sort.Strings(langs)
+	_, decisionErr := decision.Load(decision.Site{Source: src, Langs: langs, Calls: data.tables})
 	shortcodes, err := loadShortcodes(src)
 	if err != nil {
 		return nil, err
@@ -107,6 +119,9 @@ func Run(opts Options) (*Result, error) {
 		shortcodes: shortcodes,
 		pages:      map[string]*page{},
 	}
+	if decisionErr != nil {
+		l.errs = append(l.errs, diag.Lines(decisionErr)...)
+	}
 	// Pages are read, then checked, on all cores: checking a page reads
 	// other pages (link targets) but changes only the shared problem lists,
 	// which errorAt and warnAt guard. The lists are sorted at the end, so
@@ -119,7 +134,7 @@ func Run(opts Options) (*Result, error) {
 		}
 	}
 	parallel(len(pages), func(i int) { l.checkPage(pages[i]) })
-	l.checkDataAge()
+	l.checkFacts()
 	l.errs.Sort()
 	l.warns.Sort()
 	return &Result{Pages: len(pages), Errors: l.errs, Warnings: l.warns}, nil

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/pelletier/go-toml/v2"
 
@@ -24,9 +23,10 @@ type phoneBook struct {
 	// tables are the names a {{< phone >}} shortcode may use: the tables
 	// with a tel value.
 	tables map[string]bool
-	// verified is the data file's lastVerified date, and line its line.
-	verified time.Time
-	line     int
+	// facts is the whole data file; factsLine is the line of its check's
+	// date when a person has recorded one, else the line of [source].
+	facts     *contacts.Contacts
+	factsLine int
 }
 
 // loadPhones reads data/contacts.toml through the contacts package (which
@@ -44,7 +44,7 @@ func loadPhones(src string) (*phoneBook, error) {
 	if err := toml.Unmarshal(data, &m); err != nil {
 		return nil, &diag.Error{File: contacts.File, Msg: "invalid TOML: " + err.Error()}
 	}
-	b := &phoneBook{keys: map[string]string{}, tables: map[string]bool{}, verified: c.Verified(), line: keyLine(string(data), "lastVerified")}
+	b := &phoneBook{keys: map[string]string{}, tables: map[string]bool{}, facts: c, factsLine: factsLine(string(data), c)}
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

@@ -1,37 +1,67 @@
 package lint
 
 import (
+	"strings"
 	"time"
 
 	"github.com/okcguide/guide/internal/contacts"
 )
 
-// checkStale warns when a page's lastVerified date is missing or older than
-// maxAgeDays. A date that is not a date is an error.
+// checkStale warns when a page's lastVerified date, the record of a
+// person's review of the page, is older than maxAgeDays. A page need not
+// have one: only a person who reviewed it adds it. A date that is not a
+// date is an error.
 func (l *linter) checkStale(p *page) {
 	t, ok, err := p.fmDate("lastVerified")
 	switch {
 	case err != nil:
 		l.errorAt(p.rel, p.fmKeyLine("lastVerified"), 1, "front-matter", "%v", err)
-	case !ok:
-		l.warnAt(p.rel, max(p.fmLine, 1), 1, "stale", "no lastVerified date: add the date a person last checked this page's facts, like lastVerified: %s", l.now.Format(time.DateOnly))
-	default:
-		l.checkAge(p.rel, p.fmKeyLine("lastVerified"), t, "this page's facts")
+	case ok:
+		l.checkAge(p.rel, p.fmKeyLine("lastVerified"), "lastVerified", t, "this page's facts")
 	}
 }
 
-// checkDataAge warns when the contact data itself is due for a check.
-func (l *linter) checkDataAge() {
-	l.checkAge(contacts.File, l.phones.line, l.phones.verified, "the contact facts")
+// checkFacts warns while nobody has confirmed the contact facts, and when
+// a recorded check is due again. It also needs where the facts come from
+// in every language the site has, since every page says it.
+func (l *linter) checkFacts() {
+	f := l.phones.facts
+	for lang := range l.cfg.Langs {
+		if strings.TrimSpace(f.Source[lang]) == "" {
+			l.errorAt(contacts.File, l.phones.factsLine, 1, "contacts", "[source] needs %s = \"…\": where the facts come from, in that language, for its pages", lang)
+		}
+	}
+	checked, ok := f.Checked()
+	if !ok {
+		l.warnAt(contacts.File, l.phones.factsLine, 1, "unconfirmed", "nobody has confirmed the contact facts, so every page says so: confirm the number %s, its hours and online reporting with the police department's official site, then record the check in [check] (see \"Before you publish\" in README.md)", f.NonEmergency.Display)
+		return
+	}
+	l.checkAge(contacts.File, l.phones.factsLine, "[check] date", checked, "the contact facts")
 }
 
-func (l *linter) checkAge(file string, line int, verified time.Time, what string) {
+// factsLine is the line a warning about the facts points to: the date of a
+// recorded check, or else the [source] table.
+func factsLine(data string, c *contacts.Contacts) int {
+	key := "[source]"
+	if c.Check != nil {
+		key = "date"
+	}
+	for i, line := range strings.Split(data, "\n") {
+		t := strings.TrimSpace(line)
+		if t == key || (key == "date" && keyLine(t, key) == 1) {
+			return i + 1
+		}
+	}
+	return 1
+}
+
+func (l *linter) checkAge(file string, line int, key string, verified time.Time, what string) {
 	days := daysBetween(verified, l.now)
 	switch {
 	case days > l.cfg.MaxAgeDays:
-		l.warnAt(file, line, 1, "stale", "lastVerified is %s, %d days ago (the limit is %d): check %s again, then update the date", verified.Format(time.DateOnly), days, l.cfg.MaxAgeDays, what)
+		l.warnAt(file, line, 1, "stale", "%s is %s, %d days ago (the limit is %d): check %s again, then update the date", key, verified.Format(time.DateOnly), days, l.cfg.MaxAgeDays, what)
 	case days < -1:
-		l.warnAt(file, line, 1, "stale", "lastVerified is %s, which is in the future", verified.Format(time.DateOnly))
+		l.warnAt(file, line, 1, "stale", "%s is %s, which is in the future", key, verified.Format(time.DateOnly))
 	}
 }
 
