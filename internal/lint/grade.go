@@ -7,6 +7,8 @@ import (
 	"unicode"
 
 	"github.com/yuin/goldmark/ast"
+
+	"github.com/okcguide/guide/internal/decision"
 )
 
 // checkGrade reports an English page whose prose reads above the grade
@@ -29,6 +31,26 @@ func (l *linter) checkGrade(p *page) {
 	}
 	if g := s.grade(); g > l.cfg.MaxGrade+1e-9 {
 		l.errorAt(p.rel, 1, 1, "grade", "reading grade %.1f is above %g (%d words in %d sentences, %.2f syllables a word): use shorter sentences and plainer words", g, l.cfg.MaxGrade, s.words, s.sentences, float64(s.syllables)/float64(s.words))
+	}
+}
+
+// checkDecisionGrade reports English text in data/decision.toml that reads
+// above the grade limit, counted as one page: each question, its help, each
+// answer and each outcome's text is a block. Outcome titles are headings.
+func (l *linter) checkDecisionGrade(g *decision.Guide) {
+	var s textStats
+	for _, q := range g.Questions {
+		s.addBlock(q.Text["en"])
+		s.addBlock(q.Help["en"])
+		for _, a := range q.Answers {
+			s.addBlock(a.Text["en"])
+		}
+	}
+	for _, o := range g.Outcomes {
+		s.addBlock(o.Text["en"])
+	}
+	if gr := s.grade(); gr > l.cfg.MaxGrade+1e-9 {
+		l.errorAt(decision.File, 1, 1, "grade", "reading grade %.1f of the English text is above %g (%d words in %d sentences, %.2f syllables a word): use shorter sentences and plainer words", gr, l.cfg.MaxGrade, s.words, s.sentences, float64(s.syllables)/float64(s.words))
 	}
 }
 

@@ -102,7 +102,7 @@ func Run(opts Options) (*Result, error) {
 		langs = append(langs, lang)
 	}
 	sort.Strings(langs)
-	_, decisionErr := decision.Load(decision.Site{Source: src, Langs: langs, Calls: data.tables})
+	guide, decisionErr := decision.Load(decision.Site{Source: src, Langs: langs, Calls: data.tables})
 	shortcodes, err := loadShortcodes(src)
 	if err != nil {
 		return nil, err
@@ -121,6 +121,9 @@ func Run(opts Options) (*Result, error) {
 	}
 	if decisionErr != nil {
 		l.errs = append(l.errs, diag.Lines(decisionErr)...)
+	}
+	if guide != nil {
+		l.checkDecisionGrade(guide)
 	}
 	// Pages are read, then checked, on all cores: checking a page reads
 	// other pages (link targets) but changes only the shared problem lists,

@@ -143,6 +143,8 @@ func TestStale(t *testing.T)         { checkArchive(t, "stale", "stale") }
 func TestShortcode(t *testing.T)     { checkArchive(t, "shortcode", "shortcode") }
 func TestUnconfirmed(t *testing.T)   { checkArchive(t, "unconfirmed", "unconfirmed") }
 func TestContacts(t *testing.T)      { checkArchive(t, "contacts", "contacts") }
+func TestDecision(t *testing.T)      { checkArchive(t, "decision", "decision") }
+func TestDecisionGrade(t *testing.T) { checkArchive(t, "decision-grade", "grade") }
 
 // The file rule needs bytes a txtar file cannot hold well.
 func TestFileRule(t *testing.T) {
