@@ -130,6 +130,7 @@ func TestOnlyNoDangerLeavesFor911(t *testing.T) {
 	if len(paths) < 10 {
 		t.Fatalf("only %d paths through the guide", len(paths))
 	}
+	t.Logf("%d paths through the guide", len(paths))
 	for _, p := range paths {
 		o, err := g.Walk(p)
 		if err != nil {
