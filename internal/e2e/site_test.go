@@ -32,20 +32,38 @@ type site struct {
 	Dir  string           // built output, served
 	Srv  *httptest.Server // serves Dir under subPath
 	Base string           // the guide's address, ending in subPath
+	// BaseURL is the base URL the build was given: Base, or "" for none.
+	BaseURL string
 }
 
 // newSite copies the real site, applies archive (a txtar of changed files,
 // may be empty), builds it and serves it on a fresh port.
 func newSite(t *testing.T, archive string) *site {
 	t.Helper()
+	return serveSite(t, archive, false)
+}
+
+// newSiteWithBase is newSite for a build told its address (-base-url):
+// the address the test server serves it at.
+func newSiteWithBase(t *testing.T, archive string) *site {
+	t.Helper()
+	return serveSite(t, archive, true)
+}
+
+func serveSite(t *testing.T, archive string, withBase bool) *site {
+	t.Helper()
 	requireBrowser(t) // skip before the build when there is no browser
 	s := &site{Src: sitetest.Site(t, archive), Dir: filepath.Join(t.TempDir(), "public")}
-	s.build(t)
 	mux := http.NewServeMux()
 	mux.Handle(subPath, http.StripPrefix(strings.TrimSuffix(subPath, "/"), etag(s.Dir, http.FileServer(http.Dir(s.Dir)))))
-	s.Srv = httptest.NewServer(mux)
+	s.Srv = httptest.NewUnstartedServer(mux)
+	s.Base = "http://" + s.Srv.Listener.Addr().String() + subPath
+	if withBase {
+		s.BaseURL = s.Base
+	}
 	t.Cleanup(s.Srv.Close)
-	s.Base = s.Srv.URL + subPath
+	s.build(t)
+	s.Srv.Start()
 	return s
 }
 
@@ -70,7 +88,7 @@ func etag(dir string, h http.Handler) http.Handler {
 // build runs the real pipeline from s.Src into s.Dir.
 func (s *site) build(t *testing.T) {
 	t.Helper()
-	if _, err := pipeline.Build(t.Context(), pipeline.Options{Source: s.Src, Dest: s.Dir, Log: io.Discard}); err != nil {
+	if _, err := pipeline.Build(t.Context(), pipeline.Options{Source: s.Src, Dest: s.Dir, Log: io.Discard, BaseURL: s.BaseURL}); err != nil {
 		t.Fatalf("building the site: %v", err)
 	}
 }
