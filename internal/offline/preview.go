@@ -17,6 +17,7 @@ import (
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/okcguide/guide/internal/diag"
 )
@@ -40,23 +41,25 @@ func drawPreviews(dir string) ([]preview, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []preview
-	for _, p := range svgs {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return nil, err
-		}
-		img, err := drawPreview(data)
-		if err != nil {
-			return nil, err
-		}
-		if err := os.Remove(p); err != nil {
-			return nil, err
-		}
-		name := PreviewDir + strings.TrimSuffix(filepath.Base(p), ".svg") + ".png"
-		out = append(out, preview{name, img})
+	// Each image is drawn on its own core; they are returned in a fixed
+	// order.
+	out := make([]preview, len(svgs))
+	var g errgroup.Group
+	for i, p := range svgs {
+		g.Go(func() error {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			img, err := drawPreview(data)
+			if err != nil {
+				return err
+			}
+			out[i] = preview{PreviewDir + strings.TrimSuffix(filepath.Base(p), ".svg") + ".png", img}
+			return os.Remove(p)
+		})
 	}
-	return out, nil
+	return out, g.Wait()
 }
 
 // textRe matches an SVG <text> element, which oksvg does not draw.
@@ -155,7 +158,7 @@ func drawPreview(svg []byte) ([]byte, error) {
 		d.DrawString(text)
 	}
 	var buf bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img); err != nil {
+	if err := (&png.Encoder{CompressionLevel: png.DefaultCompression}).Encode(&buf, img); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
