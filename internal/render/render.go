@@ -59,10 +59,6 @@ type Site struct {
 	Pages int
 	// Params is the site's [params] table.
 	Params map[string]any
-	// Languages lists language codes, default first.
-	Languages []string
-	// Title is the site's title per language code.
-	Title map[string]string
 	// BaseURL is the guide's public address (absolute, ending in /), or ""
 	// when the build does not know where the guide will live.
 	BaseURL string
@@ -187,14 +183,11 @@ func Render(opts Options) (*Site, error) {
 		return nil, convert(src, capture, fmt.Errorf("logged %d error(s)", n))
 	}
 
-	site := &Site{Params: map[string]any{}, Title: map[string]string{}, BaseURL: base}
+	site := &Site{Params: map[string]any{}, BaseURL: base}
 	for k, v := range sites.Sites[0].Params() {
 		site.Params[k] = v
 	}
 	for _, s := range sites.Sites {
-		lang := s.Language().Lang
-		site.Languages = append(site.Languages, lang)
-		site.Title[lang] = s.Title()
 		l, err := langOf(s, cfgs.Base.C.BaseURL.Path())
 		if err != nil {
 			return nil, err
