@@ -4,9 +4,10 @@
 //
 // Usage:
 //
-//	guide build [-source DIR] [-destination DIR] [-timings]
+//	guide build [-source DIR] [-destination DIR] [-base-url URL] [-timings]
 //	guide check [-source DIR]
 //	guide serve [-source DIR] [-port 1313]
+//	guide version
 //
 // Exit codes: 0 ok, 1 content or build error, 2 usage error, 130
 // interrupted.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/okcguide/guide/internal/diag"
 	"github.com/okcguide/guide/internal/pipeline"
+	"github.com/okcguide/guide/internal/render"
 )
 
 // Exit codes.
@@ -33,6 +34,7 @@ Commands:
   build   check the content, then render the guide into a folder (default public/)
   check   check the content only: phone numbers, headings, links, plain words
   serve   live preview on localhost; rebuilds and reloads on every save
+  version print the guide's version and the Hugo version it embeds
 
 Run "guide <command> -h" for a command's flags.
 `
@@ -50,6 +52,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return check(args[1:], stdout, stderr)
 	case "serve":
 		return serve(args[1:], stdout, stderr)
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, Version())
+		return ExitOK
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return ExitOK
@@ -75,13 +80,20 @@ func build(args []string, stdout, stderr io.Writer) int {
 	source := fs.String("source", ".", "the guide's source `folder` (with hugo.toml, content/, layouts/, assets/)")
 	dest := fs.String("destination", "public", "the output `folder`; replaced in one step when the build succeeds")
 	timings := fs.Bool("timings", false, "also print how long each stage took")
+	baseURL := fs.String("base-url", "", "the guide's public `address`, like https://example.org/okc/guide/ (default: baseURL in hugo.toml);\nit adds canonical and hreflang links, sitemaps and the link preview image")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
+	}
+	if *baseURL != "" {
+		if err := render.CheckBaseURL(*baseURL); err != nil {
+			fmt.Fprintf(stderr, "guide build: -base-url: %v\n", err)
+			return ExitUsage
+		}
 	}
 	tuneGC()
 	ctx, stop := interruptible()
 	defer stop()
-	sum, err := pipeline.Build(ctx, pipeline.Options{Source: *source, Dest: *dest, Log: stderr})
+	sum, err := pipeline.Build(ctx, pipeline.Options{Source: *source, Dest: *dest, Log: stderr, BaseURL: *baseURL})
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		fmt.Fprintln(stderr, "guide build: interrupted; the destination was left as it was")
 		return ExitInterrupted

@@ -228,7 +228,8 @@ func checkCard(t *testing.T, data []byte, f facts) {
 }
 
 // The contact card is a strict vCard 4.0 with the number, name, URL and
-// hours from data/contacts.toml, precached for offline use.
+// hours from data/contacts.toml, precached for offline use. The Spanish
+// card, in es/, has the same facts with the name and note in Spanish.
 func TestContactCard(t *testing.T) {
 	tree := real(t)
 	const card = "okcpd-non-emergency.vcf"
@@ -236,21 +237,44 @@ func TestContactCard(t *testing.T) {
 	if !ok {
 		t.Fatalf("%s was not built", card)
 	}
-	checkCard(t, data, readFacts(t, sitetest.RepoRoot(t)))
-	if _, ok := tree["es/"+card]; ok {
-		t.Errorf("es/%s was built: the card should exist once, at the root", card)
+	root := sitetest.RepoRoot(t)
+	f := readFacts(t, root)
+	checkCard(t, data, f)
+	var es struct {
+		Hours247    string `toml:"hours247"`
+		ContactName string `toml:"contactName"`
 	}
-	if !bytes.Contains(tree["sw.js"], []byte(`"`+card+`"`)) {
-		t.Errorf("sw.js does not precache %s", card)
+	i18n, err := os.ReadFile(filepath.Join(root, "i18n", "es.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := toml.Unmarshal(i18n, &es); err != nil || es.Hours247 == "" || es.ContactName == "" {
+		t.Fatalf("i18n/es.toml: no hours247 or contactName (%v)", err)
+	}
+	esData, ok := tree["es/"+card]
+	if !ok {
+		t.Fatalf("es/%s was not built", card)
+	}
+	esFacts := f
+	esFacts.Hours247 = es.Hours247
+	esFacts.NonEmergency.Name = es.ContactName
+	checkCard(t, esData, esFacts)
+	for _, name := range []string{card, "es/" + card} {
+		if !bytes.Contains(tree["sw.js"], []byte(`"`+name+`"`)) {
+			t.Errorf("sw.js does not precache %s", name)
+		}
 	}
 }
 
-// Both home pages link to the one contact card, with download and the
-// translated "save the number" text.
+// Each home page links to its language's contact card, with download and
+// the translated "save the number" text.
 func TestHomePagesLinkTheCard(t *testing.T) {
 	tree := real(t)
 	root := sitetest.RepoRoot(t)
-	for _, home := range []struct{ page, i18n string }{{"index.html", "en"}, {"es/index.html", "es"}} {
+	for _, home := range []struct{ page, i18n, card string }{
+		{"index.html", "en", "okcpd-non-emergency.vcf"},
+		{"es/index.html", "es", "es/okcpd-non-emergency.vcf"},
+	} {
 		var msgs struct {
 			SaveContact string `toml:"saveContact"`
 		}
@@ -268,7 +292,7 @@ func TestHomePagesLinkTheCard(t *testing.T) {
 			continue
 		}
 		a := links[0]
-		if got := linkTo(t, tree, home.page, a); got != "okcpd-non-emergency.vcf" {
+		if got := linkTo(t, tree, home.page, a); got != home.card {
 			t.Errorf("%s: the card link goes to %s", home.page, got)
 		}
 		if !sitetest.HasAttr(a, "download") {

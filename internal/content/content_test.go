@@ -80,7 +80,42 @@ func build(t *testing.T, src string) map[string][]byte {
 	return sitetest.ReadTree(t, dest)
 }
 
-var realTree map[string][]byte
+var realTree, baseTree map[string][]byte
+
+// testBase is the base URL the tests give a build that has one.
+const testBase = "https://example.org/okc/guide/"
+
+// withBase builds the repository's own site with the base URL testBase,
+// once per test binary.
+func withBase(t *testing.T) map[string][]byte {
+	t.Helper()
+	if baseTree == nil {
+		dest := filepath.Join(t.TempDir(), "public")
+		if _, err := pipeline.Build(context.Background(), pipeline.Options{Source: sitetest.CopySite(t), Dest: dest, BaseURL: testBase}); err != nil {
+			t.Fatalf("build failed:\n%v", err)
+		}
+		baseTree = sitetest.ReadTree(t, dest)
+	}
+	return baseTree
+}
+
+// absTo returns the page an absolute address under testBase names,
+// failing the test if it is not under testBase or was not built.
+func absTo(t *testing.T, tree map[string][]byte, from, href string) string {
+	t.Helper()
+	if !strings.HasPrefix(href, testBase) {
+		t.Errorf("%s: %q is not under the base URL %s", from, href, testBase)
+		return ""
+	}
+	p := strings.TrimPrefix(href, testBase)
+	if p == "" || strings.HasSuffix(p, "/") {
+		p += "index.html"
+	}
+	if _, ok := tree[p]; !ok {
+		t.Errorf("%s: %q: %s was not built", from, href, p)
+	}
+	return p
+}
 
 // real builds the repository's own site once per test binary.
 func real(t *testing.T) map[string][]byte {
@@ -171,13 +206,22 @@ func linkTo(t *testing.T, tree map[string][]byte, from string, n *html.Node) str
 }
 
 // Every English page has a Spanish page in Spanish, and each names the
-// other as its translation: in a hreflang alternate in the head and in the
-// footer's language switch.
+// other as its translation: in the footer's language switch and, when the
+// build has a base URL, in an absolute hreflang alternate in the head.
+// Without a base URL there is no hreflang alternate at all: search engines
+// ignore relative ones.
 func TestEveryPageHasSpanish(t *testing.T) {
-	tree := real(t)
+	tree, based := real(t), withBase(t)
 	for _, tr := range translations(t) {
 		t.Run(tr.name, func(t *testing.T) {
+			for _, page := range []string{tr.en, tr.es} {
+				doc := sitetest.ParseHTML(t, page, tree[page])
+				if alts := sitetest.FindAll(doc, func(n *html.Node) bool { return n.Data == "link" && sitetest.HasAttr(n, "hreflang") }); len(alts) > 0 {
+					t.Errorf("%s: built without a base URL, it has an hreflang link to %q", page, sitetest.Attr(alts[0], "href"))
+				}
+			}
 			en, es := sitetest.ParseHTML(t, tr.en, tree[tr.en]), sitetest.ParseHTML(t, tr.es, tree[tr.es])
+			enB, esB := sitetest.ParseHTML(t, tr.en, based[tr.en]), sitetest.ParseHTML(t, tr.es, based[tr.es])
 			if got := htmlLang(en); got != "en" {
 				t.Errorf("%s: <html lang=%q>, want en", tr.en, got)
 			}
@@ -195,13 +239,16 @@ func TestEveryPageHasSpanish(t *testing.T) {
 			}
 			for _, p := range []struct {
 				page, other, lang string
-				doc               *html.Node
-			}{{tr.en, tr.es, "es", en}, {tr.es, tr.en, "en", es}} {
+				doc, based        *html.Node
+			}{{tr.en, tr.es, "es", en, enB}, {tr.es, tr.en, "en", es, esB}} {
 				alts := map[string]string{}
-				for _, l := range sitetest.FindAll(p.doc, func(n *html.Node) bool {
+				for _, l := range sitetest.FindAll(p.based, func(n *html.Node) bool {
 					return n.Data == "link" && sitetest.Attr(n, "rel") == "alternate" && sitetest.HasAttr(n, "hreflang")
 				}) {
-					alts[sitetest.Attr(l, "hreflang")] = linkTo(t, tree, p.page, l)
+					alts[sitetest.Attr(l, "hreflang")] = absTo(t, based, p.page, sitetest.Attr(l, "href"))
+				}
+				if alts["x-default"] != tr.en {
+					t.Errorf("%s: hreflang=x-default alternate points to %q, want the English page %s", p.page, alts["x-default"], tr.en)
 				}
 				if alts[p.lang] != p.other {
 					t.Errorf("%s: hreflang=%s alternate points to %q, want %s", p.page, p.lang, alts[p.lang], p.other)
@@ -397,15 +444,21 @@ func TestTranslationNotice(t *testing.T) {
 }
 
 // Spanish pages are in the sitemap (unless their front matter leaves them
-// out) and in the service worker's precache list.
+// out) and in the service worker's precache list. The sitemaps list
+// absolute addresses, so only a build with a base URL writes them.
 func TestSpanishInSitemapAndPrecache(t *testing.T) {
 	tree := real(t)
+	for name := range tree {
+		if strings.HasSuffix(name, "sitemap.xml") {
+			t.Errorf("%s was built without a base URL; a sitemap must list absolute addresses", name)
+		}
+	}
 	var sm struct {
 		URLs []struct {
 			Loc string `xml:"loc"`
 		} `xml:"url"`
 	}
-	if err := xml.Unmarshal(tree["sitemap.xml"], &sm); err != nil {
+	if err := xml.Unmarshal(withBase(t)["sitemap.xml"], &sm); err != nil {
 		t.Fatalf("sitemap.xml: %v", err)
 	}
 	root := sitetest.RepoRoot(t)
@@ -417,7 +470,7 @@ func TestSpanishInSitemapAndPrecache(t *testing.T) {
 		listed := slices.ContainsFunc(sm.URLs, func(u struct {
 			Loc string `xml:"loc"`
 		}) bool {
-			return u.Loc == tr.es
+			return u.Loc == testBase+tr.es
 		})
 		wantListed := !strings.Contains(frontMatter(t, tr.esSrc, string(data))["sitemap"], "disable: true")
 		if listed != wantListed {

@@ -14,7 +14,14 @@
 //   - no page breaks its Content-Security-Policy, online or offline;
 //   - every page passes axe-core's WCAG 2.2 AA rules at 360 px wide, in
 //     light and dark mode, and Tab reaches the skip link and the two call
-//     buttons first.
+//     buttons first;
+//   - the Install button shows only once beforeinstallprompt fires, the
+//     iPhone hint only on an iPhone (in the page's language, and not again
+//     once closed), neither when installed, and the Share button shares
+//     the home page;
+//   - Spanish pages make Chromium read the Spanish manifest;
+//   - built with a base URL and served there, each page's canonical link,
+//     hreflang alternates and og:image are absolute and load.
 //
 // The package has only tests. The browser is found through GUIDE_CHROME,
 // then chromium, chromium-browser or google-chrome on PATH. With no browser

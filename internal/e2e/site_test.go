@@ -3,11 +3,10 @@ package e2e
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/xml"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -33,20 +32,38 @@ type site struct {
 	Dir  string           // built output, served
 	Srv  *httptest.Server // serves Dir under subPath
 	Base string           // the guide's address, ending in subPath
+	// BaseURL is the base URL the build was given: Base, or "" for none.
+	BaseURL string
 }
 
 // newSite copies the real site, applies archive (a txtar of changed files,
 // may be empty), builds it and serves it on a fresh port.
 func newSite(t *testing.T, archive string) *site {
 	t.Helper()
+	return serveSite(t, archive, false)
+}
+
+// newSiteWithBase is newSite for a build told its address (-base-url):
+// the address the test server serves it at.
+func newSiteWithBase(t *testing.T, archive string) *site {
+	t.Helper()
+	return serveSite(t, archive, true)
+}
+
+func serveSite(t *testing.T, archive string, withBase bool) *site {
+	t.Helper()
 	requireBrowser(t) // skip before the build when there is no browser
 	s := &site{Src: sitetest.Site(t, archive), Dir: filepath.Join(t.TempDir(), "public")}
-	s.build(t)
 	mux := http.NewServeMux()
 	mux.Handle(subPath, http.StripPrefix(strings.TrimSuffix(subPath, "/"), etag(s.Dir, http.FileServer(http.Dir(s.Dir)))))
-	s.Srv = httptest.NewServer(mux)
+	s.Srv = httptest.NewUnstartedServer(mux)
+	s.Base = "http://" + s.Srv.Listener.Addr().String() + subPath
+	if withBase {
+		s.BaseURL = s.Base
+	}
 	t.Cleanup(s.Srv.Close)
-	s.Base = s.Srv.URL + subPath
+	s.build(t)
+	s.Srv.Start()
 	return s
 }
 
@@ -71,7 +88,7 @@ func etag(dir string, h http.Handler) http.Handler {
 // build runs the real pipeline from s.Src into s.Dir.
 func (s *site) build(t *testing.T) {
 	t.Helper()
-	if _, err := pipeline.Build(t.Context(), pipeline.Options{Source: s.Src, Dest: s.Dir, Log: io.Discard}); err != nil {
+	if _, err := pipeline.Build(t.Context(), pipeline.Options{Source: s.Src, Dest: s.Dir, Log: io.Discard, BaseURL: s.BaseURL}); err != nil {
 		t.Fatalf("building the site: %v", err)
 	}
 }
@@ -96,61 +113,30 @@ func (s *site) read(t *testing.T, rel string) []byte {
 	return data
 }
 
-// pages lists every page in the built sitemap(s), as paths relative to
-// the site's root. sitemap.xml is either a sitemap index, whose entries
-// name more sitemaps, or a sitemap itself.
+// pages lists every page a reader browses to, as paths relative to the
+// site's root: every built .html file but the offline and 404 pages, which
+// a reader only meets when something is missing. (The sitemaps, which
+// list the same pages, are written only by a build with a base URL.)
 func (s *site) pages(t *testing.T) []string {
 	t.Helper()
-	type loc struct {
-		Loc string `xml:"loc"`
-	}
-	type doc struct {
-		XMLName  xml.Name
-		Sitemaps []loc `xml:"sitemap"`
-		URLs     []loc `xml:"url"`
-	}
-	relative := func(from, l string) string {
-		u, err := url.Parse(strings.TrimSpace(l))
-		if err != nil || u.IsAbs() || strings.HasPrefix(u.Path, "/") {
-			t.Fatalf("%s: want a path relative to the site's root, got loc %q", from, l)
-		}
-		return path.Clean(u.Path)
-	}
-	seen := map[string]bool{}
-	var walk func(name string, depth int)
-	walk = func(name string, depth int) {
-		var d doc
-		if err := xml.Unmarshal(s.read(t, name), &d); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		switch d.XMLName.Local {
-		case "sitemapindex":
-			if depth > 0 {
-				t.Fatalf("%s: a sitemap index inside a sitemap index", name)
-			}
-			for _, sm := range d.Sitemaps {
-				walk(relative(name, sm.Loc), depth+1)
-			}
-		case "urlset":
-			for _, u := range d.URLs {
-				p := relative(name, u.Loc)
-				if _, err := os.Stat(filepath.Join(s.Dir, filepath.FromSlash(p))); err != nil {
-					t.Fatalf("%s lists %s, which was not built", name, p)
-				}
-				seen[p] = true
-			}
-		default:
-			t.Fatalf("%s: unexpected root element <%s>", name, d.XMLName.Local)
-		}
-	}
-	walk("sitemap.xml", 0)
 	var out []string
-	for p := range seen {
-		out = append(out, p)
+	err := filepath.WalkDir(s.Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(p) != ".html" {
+			return err
+		}
+		if b := filepath.Base(p); b == "offline.html" || b == "404.html" {
+			return nil
+		}
+		rel, _ := filepath.Rel(s.Dir, p)
+		out = append(out, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	sort.Strings(out)
 	if len(out) == 0 {
-		t.Fatal("the sitemap lists no pages")
+		t.Fatal("the build has no pages")
 	}
 	return out
 }

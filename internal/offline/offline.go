@@ -4,7 +4,12 @@
 //
 //   - icons/: PNG icons (192, 512, 512 maskable, 180 apple-touch-icon)
 //     rasterised from the one SVG in assets/icons/icon.svg, plus that SVG;
-//   - manifest.webmanifest, with relative start_url and scope;
+//   - a web app manifest per language (manifest.webmanifest in each
+//     language's folder), each with its own name, start_url and shortcuts,
+//     and all with the whole guide as scope, the service worker's too;
+//   - og/<lang>.png, the 1200×630 link preview image, drawn from the
+//     og/<lang>.svg Hugo rendered from assets/og-image.svg (written only
+//     with a base URL; the SVG is removed, and the PNG is not precached);
 //   - sw.js, from the template assets/sw.js, with the build's version and
 //     the precache list: every file a page needs offline, each with a
 //     revision taken from its content;
@@ -43,18 +48,17 @@ import (
 // directory, the stage reads its two inputs.
 const (
 	IconSource     = "assets/icons/icon.svg"
+	ManifestName   = "manifest.webmanifest"
 	WorkerTemplate = "assets/sw.js"
 	OfflinePage    = "offline.html"
 )
 
-// Options describes the site for the manifest.
+// Options describes the site for the manifests.
 type Options struct {
-	Source          string // site source directory
-	Dir             string // staging directory, already rendered
-	Name            string
-	ShortName       string
-	Description     string
-	Lang            string
+	Source string // site source directory
+	Dir    string // staging directory, already rendered
+	// Manifests has one entry per language, the default language first.
+	Manifests       []Manifest
 	ThemeColor      string
 	BackgroundColor string
 	// CSP is the pages' Content-Security-Policy (params.csp), for _headers.
@@ -62,6 +66,24 @@ type Options struct {
 	// Minify, if set, shrinks each file before it is written, so that
 	// revisions and sizes are those of the bytes that are served.
 	Minify func(name string, data []byte) ([]byte, error)
+}
+
+// Manifest is one language's web app manifest.
+type Manifest struct {
+	// Dir is the folder of the language's home page, relative to the
+	// site's root: "" or like "es/". The manifest is written there.
+	Dir         string
+	Lang        string
+	Name        string
+	ShortName   string
+	Description string
+	Shortcuts   []Shortcut
+}
+
+// Shortcut is a page a long press on the installed app's icon offers.
+type Shortcut struct {
+	Name string
+	Path string // from the site's root, like "es/is-it-an-emergency.html"
 }
 
 // Entry is one precached file: its path relative to the site's root and a
@@ -140,12 +162,26 @@ func Run(opts Options) (*Result, error) {
 		return nil, err
 	}
 
-	manifest, err := manifestJSON(opts)
+	if len(opts.Manifests) == 0 {
+		return nil, &diag.Error{File: "hugo.toml", Msg: "no languages: the guide needs at least one for its web app manifest"}
+	}
+	for _, m := range opts.Manifests {
+		data, err := manifestJSON(m, opts)
+		if err != nil {
+			return nil, err
+		}
+		if err := write(m.Dir+ManifestName, data); err != nil {
+			return nil, err
+		}
+	}
+	previews, err := drawPreviews(opts.Dir)
 	if err != nil {
 		return nil, err
 	}
-	if err := write("manifest.webmanifest", manifest); err != nil {
-		return nil, err
+	for _, p := range previews {
+		if err := write(p.name, p.png); err != nil {
+			return nil, err
+		}
 	}
 	res.Precache, err = precacheList(opts.Dir)
 	if err != nil {
@@ -154,7 +190,7 @@ func Run(opts Options) (*Result, error) {
 	if opts.CSP == "" {
 		return nil, &diag.Error{File: "hugo.toml", Msg: "params.csp is missing: every page needs a Content-Security-Policy"}
 	}
-	if err := write("_headers", headers(res.Precache, opts.CSP)); err != nil {
+	if err := write("_headers", headers(res.Precache, opts.Manifests, opts.CSP)); err != nil {
 		return nil, err
 	}
 	if !hasEntry(res.Precache, OfflinePage) {
@@ -239,33 +275,57 @@ type manifestIcon struct {
 	Purpose string `json:"purpose,omitempty"`
 }
 
-func manifestJSON(o Options) ([]byte, error) {
+type manifestShortcut struct {
+	Name  string         `json:"name"`
+	URL   string         `json:"url"`
+	Icons []manifestIcon `json:"icons,omitempty"`
+}
+
+// manifestJSON is one language's manifest. Its addresses are relative to
+// where it is written (m.Dir): it opens at its language's home page, and
+// its scope is the whole guide, like the one service worker's, so an app
+// installed in one language can still open the other.
+func manifestJSON(m Manifest, o Options) ([]byte, error) {
+	up := strings.Repeat("../", strings.Count(m.Dir, "/"))
 	var ics []manifestIcon
 	for _, ic := range icons {
 		if ic.name == "icons/apple-touch-icon.png" {
 			continue
 		}
-		mi := manifestIcon{Src: ic.name, Sizes: fmt.Sprintf("%dx%d", ic.size, ic.size), Type: "image/png"}
+		mi := manifestIcon{Src: up + ic.name, Sizes: fmt.Sprintf("%dx%d", ic.size, ic.size), Type: "image/png"}
 		if ic.maskable {
 			mi.Purpose = "maskable"
 		}
 		ics = append(ics, mi)
 	}
-	ics = append(ics, manifestIcon{Src: "icons/icon.svg", Sizes: "any", Type: "image/svg+xml"})
-	m := struct {
-		Name            string         `json:"name"`
-		ShortName       string         `json:"short_name"`
-		Description     string         `json:"description"`
-		Lang            string         `json:"lang"`
-		ID              string         `json:"id"`
-		StartURL        string         `json:"start_url"`
-		Scope           string         `json:"scope"`
-		Display         string         `json:"display"`
-		ThemeColor      string         `json:"theme_color"`
-		BackgroundColor string         `json:"background_color"`
-		Icons           []manifestIcon `json:"icons"`
-	}{o.Name, o.ShortName, o.Description, o.Lang, "./", "./", "./", "standalone", o.ThemeColor, o.BackgroundColor, ics}
-	return json.MarshalIndent(m, "", "  ")
+	ics = append(ics, manifestIcon{Src: up + "icons/icon.svg", Sizes: "any", Type: "image/svg+xml"})
+	var shortcuts []manifestShortcut
+	for _, sc := range m.Shortcuts {
+		u := up + sc.Path
+		if strings.HasPrefix(sc.Path, m.Dir) {
+			u = strings.TrimPrefix(sc.Path, m.Dir)
+		}
+		shortcuts = append(shortcuts, manifestShortcut{Name: sc.Name, URL: u, Icons: ics[:1]})
+	}
+	scope := up
+	if scope == "" {
+		scope = "./"
+	}
+	out := struct {
+		Name            string             `json:"name"`
+		ShortName       string             `json:"short_name"`
+		Description     string             `json:"description"`
+		Lang            string             `json:"lang"`
+		ID              string             `json:"id"`
+		StartURL        string             `json:"start_url"`
+		Scope           string             `json:"scope"`
+		Display         string             `json:"display"`
+		ThemeColor      string             `json:"theme_color"`
+		BackgroundColor string             `json:"background_color"`
+		Icons           []manifestIcon     `json:"icons"`
+		Shortcuts       []manifestShortcut `json:"shortcuts,omitempty"`
+	}{m.Name, m.ShortName, m.Description, m.Lang, "./", "./", scope, "standalone", o.ThemeColor, o.BackgroundColor, ics, shortcuts}
+	return json.MarshalIndent(out, "", "  ")
 }
 
 // fingerprinted matches names Hugo gave a content hash, like
@@ -305,7 +365,7 @@ func precacheList(dir string) ([]Entry, error) {
 }
 
 func precached(rel string) bool {
-	if rel == "sw.js" || strings.HasPrefix(path.Base(rel), "_") {
+	if rel == "sw.js" || strings.HasPrefix(path.Base(rel), "_") || strings.HasPrefix(rel, PreviewDir) {
 		return false
 	}
 	switch path.Ext(rel) {
@@ -352,7 +412,7 @@ func fillWorker(tmpl []byte, r *Result) ([]byte, error) {
 // others): security headers for every path; no-cache for pages and the
 // service worker so updates are seen; a year, immutable, for fingerprinted
 // files.
-func headers(es []Entry, csp string) []byte {
+func headers(es []Entry, ms []Manifest, csp string) []byte {
 	var b strings.Builder
 	b.WriteString("/*\n")
 	b.WriteString("  Content-Security-Policy: " + csp + "; frame-ancestors 'none'\n")
@@ -363,7 +423,9 @@ func headers(es []Entry, csp string) []byte {
 		fmt.Fprintf(&b, "/%s\n  Cache-Control: %s\n", p, cc)
 	}
 	rule("sw.js", "no-cache")
-	rule("manifest.webmanifest", "no-cache")
+	for _, m := range ms {
+		rule(m.Dir+ManifestName, "no-cache")
+	}
 	for _, e := range es {
 		switch {
 		case e.Revision == "":

@@ -3,6 +3,7 @@ package offline_test
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -37,7 +38,16 @@ x()
 User-agent: *
 `
 
+var update = flag.Bool("update", false, "rewrite the want files in testdata/*.txtar")
+
 func run(t *testing.T, archive string) (string, *offline.Result) {
+	t.Helper()
+	return runManifests(t, archive, []offline.Manifest{{Lang: "en", Name: "Guide", ShortName: "Guide", Description: "A guide."}})
+}
+
+// runManifests runs the stage over the staged archive with ms as the
+// languages' manifests.
+func runManifests(t *testing.T, archive string, ms []offline.Manifest) (string, *offline.Result) {
 	t.Helper()
 	dir := t.TempDir()
 	for _, f := range txtar.Parse([]byte(archive)).Files {
@@ -46,8 +56,9 @@ func run(t *testing.T, archive string) (string, *offline.Result) {
 		os.WriteFile(p, f.Data, 0o644)
 	}
 	res, err := offline.Run(offline.Options{
-		Source: sitetest.RepoRoot(t), Dir: dir, Name: "Guide", ShortName: "Guide",
-		Description: "A guide.", Lang: "en", ThemeColor: "#0b3d91", BackgroundColor: "#ffffff",
+		Source: sitetest.RepoRoot(t), Dir: dir,
+		Manifests:  ms,
+		ThemeColor: "#0b3d91", BackgroundColor: "#ffffff",
 		CSP: "default-src 'self'",
 	})
 	if err != nil {

@@ -39,6 +39,9 @@ type Options struct {
 	Preview bool
 	// Log receives Hugo's warnings.
 	Log io.Writer
+	// BaseURL, if set, is where the guide will live, like
+	// https://example.org/okc/guide/; it overrides baseURL in hugo.toml.
+	BaseURL string
 }
 
 // Summary describes a finished build.
@@ -133,7 +136,7 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 }
 
 // requiredAssets are the source files every build reads.
-var requiredAssets = []string{"assets/css/main.css", "assets/js/register.js", offline.WorkerTemplate, offline.IconSource}
+var requiredAssets = []string{"assets/css/main.css", "assets/js/register.js", "assets/js/install.js", offline.WorkerTemplate, offline.IconSource, offline.PreviewSource}
 
 // checkDestination refuses a destination that would take source files with
 // it: the build replaces the destination folder whole.
@@ -191,7 +194,7 @@ func stages(ctx context.Context, src, dir string, opts Options, tm *timer) (*Sum
 	if opts.Preview {
 		env = "development"
 	}
-	site, err := render.Render(render.Options{Source: src, Dest: dir, Environment: env, Log: opts.Log})
+	site, err := render.Render(render.Options{Source: src, Dest: dir, Environment: env, Log: opts.Log, BaseURL: opts.BaseURL})
 	if err != nil {
 		return nil, err
 	}
@@ -201,13 +204,18 @@ func stages(ctx context.Context, src, dir string, opts Options, tm *timer) (*Sum
 	}
 	sum := &Summary{CSP: str(site.Params["csp"])}
 	var precache []string
+	var manifests []offline.Manifest
+	for _, l := range site.Langs {
+		m := offline.Manifest{Dir: l.Dir, Lang: l.Code, Name: l.Title, ShortName: l.ShortName, Description: l.Description}
+		for _, sc := range l.Shortcuts {
+			m.Shortcuts = append(m.Shortcuts, offline.Shortcut{Name: sc.Title, Path: sc.Path})
+		}
+		manifests = append(manifests, m)
+	}
 	res, err := offline.Run(offline.Options{
 		Source:          src,
 		Dir:             dir,
-		Name:            site.Title[site.Languages[0]],
-		ShortName:       str(site.Params["shortname"]),
-		Description:     str(site.Params["description"]),
-		Lang:            site.Languages[0],
+		Manifests:       manifests,
 		ThemeColor:      str(site.Params["themecolor"]),
 		BackgroundColor: str(site.Params["backgroundcolor"]),
 		CSP:             str(site.Params["csp"]),
@@ -235,7 +243,7 @@ func stages(ctx context.Context, src, dir string, opts Options, tm *timer) (*Sum
 	if opts.Preview {
 		budgets = verify.Budgets{}
 	}
-	rep, err := verify.Check(dir, precache, budgets)
+	rep, err := verify.Check(dir, precache, budgets, site.BaseURL)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -46,6 +47,9 @@ type Options struct {
 	Environment string
 	// Log receives Hugo's warnings, if not nil.
 	Log io.Writer
+	// BaseURL, if set, is the guide's public address and overrides
+	// baseURL in hugo.toml (see CheckBaseURL).
+	BaseURL string
 }
 
 // Site is what the render produced, for later stages.
@@ -55,10 +59,50 @@ type Site struct {
 	Pages int
 	// Params is the site's [params] table.
 	Params map[string]any
-	// Languages lists language codes, default first.
-	Languages []string
-	// Title is the site's title per language code.
-	Title map[string]string
+	// BaseURL is the guide's public address (absolute, ending in /), or ""
+	// when the build does not know where the guide will live.
+	BaseURL string
+	// Langs describes each language's part of the site, default first.
+	Langs []Lang
+}
+
+// Lang is one language's part of the site, for its web app manifest.
+type Lang struct {
+	Code string
+	// Dir is the folder of the language's home page relative to the
+	// site's root: "" for the default language, like "es/" for others.
+	Dir         string
+	Title       string
+	ShortName   string // params.shortName
+	Description string // params.description
+	// Shortcuts are the pages named in params.shortcuts, in that order.
+	Shortcuts []Link
+}
+
+// Link is a page of the site: its title and its path from the site's root.
+type Link struct {
+	Title string
+	Path  string
+}
+
+// CheckBaseURL says what is wrong with a base URL given to the build: it
+// must be an absolute http or https address that ends in "/", like
+// https://example.org/okc/guide/. The guide's links stay relative; the
+// base makes the addresses that must be absolute (canonical links,
+// hreflang alternates, sitemaps, link previews).
+func CheckBaseURL(s string) error {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%q is not a URL: %v", s, err)
+	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
+		return fmt.Errorf("%q must be an absolute http or https address, like https://example.org/okc/guide/", s)
+	case u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "#"):
+		return fmt.Errorf("%q must not have a query or fragment", s)
+	case !strings.HasSuffix(u.Path, "/"):
+		return fmt.Errorf("%q must end in / (the guide's folder), like %s/", s, s)
+	}
+	return nil
 }
 
 // Render renders opts.Source into opts.Dest.
@@ -97,6 +141,12 @@ func Render(opts Options) (*Site, error) {
 	flags.Set("publishDir", dst)
 	flags.Set("environment", env)
 	flags.Set("noBuildLock", true)
+	if opts.BaseURL != "" {
+		if err := CheckBaseURL(opts.BaseURL); err != nil {
+			return nil, &diag.Error{File: "-base-url", Msg: err.Error()}
+		}
+		flags.Set("baseURL", opts.BaseURL)
+	}
 
 	osFs := afero.NewOsFs()
 	cfgs, err := allconfig.LoadConfig(allconfig.ConfigSourceDescriptor{
@@ -109,6 +159,12 @@ func Render(opts Options) (*Site, error) {
 	})
 	if err != nil {
 		return nil, convert(src, capture, err)
+	}
+	base := cfgs.Base.BaseURL
+	if base == "/" || base == "" {
+		base = ""
+	} else if err := CheckBaseURL(base); err != nil {
+		return nil, &diag.Error{File: "hugo.toml", Line: baseURLLine(src), Msg: "baseURL " + err.Error() + `; or "/" when the guide's address is not known`}
 	}
 	fs := hugofs.NewFrom(osFs, cfgs.LoadingInfo.BaseConfig)
 	sites, err := hugolib.NewHugoSites(deps.DepsCfg{
@@ -127,14 +183,16 @@ func Render(opts Options) (*Site, error) {
 		return nil, convert(src, capture, fmt.Errorf("logged %d error(s)", n))
 	}
 
-	site := &Site{Params: map[string]any{}, Title: map[string]string{}}
+	site := &Site{Params: map[string]any{}, BaseURL: base}
 	for k, v := range sites.Sites[0].Params() {
 		site.Params[k] = v
 	}
 	for _, s := range sites.Sites {
-		lang := s.Language().Lang
-		site.Languages = append(site.Languages, lang)
-		site.Title[lang] = s.Title()
+		l, err := langOf(s, cfgs.Base.C.BaseURL.Path())
+		if err != nil {
+			return nil, err
+		}
+		site.Langs = append(site.Langs, l)
 		for _, p := range s.Pages() {
 			if p.IsPage() || p.IsSection() || p.IsHome() {
 				site.Pages++
@@ -142,6 +200,53 @@ func Render(opts Options) (*Site, error) {
 		}
 	}
 	return site, nil
+}
+
+// langOf reads what one language's web app manifest needs.
+func langOf(s *hugolib.Site, basePath string) (Lang, error) {
+	params := s.Params()
+	str := func(k string) string { v, _ := params[k].(string); return v }
+	l := Lang{
+		Code:        s.Language().Lang,
+		Dir:         folder(sitePath(basePath, s.Home().RelPermalink())),
+		Title:       s.Title(),
+		ShortName:   str("shortname"),
+		Description: str("description"),
+	}
+	refs, _ := params["shortcuts"].([]any)
+	for _, r := range refs {
+		ref, _ := r.(string)
+		p, err := s.GetPage(ref)
+		if err != nil || p == nil {
+			return l, &diag.Error{File: "hugo.toml", Msg: fmt.Sprintf("params.shortcuts: %q is not a page of the %s site", ref, l.Code)}
+		}
+		l.Shortcuts = append(l.Shortcuts, Link{Title: p.Title(), Path: sitePath(basePath, p.RelPermalink())})
+	}
+	return l, nil
+}
+
+// sitePath turns a page's RelPermalink into a path from the site's root:
+// without the base URL's folder and without a leading slash.
+func sitePath(basePath, rel string) string {
+	base := strings.TrimSuffix(basePath, "/")
+	return strings.TrimPrefix(strings.TrimPrefix(rel, base), "/")
+}
+
+// folder is the folder part of a path, with its trailing slash: "" for
+// "index.html", "es/" for "es/index.html" or "es/".
+func folder(p string) string {
+	return p[:strings.LastIndex(p, "/")+1]
+}
+
+// baseURLLine finds the line of hugo.toml that sets baseURL.
+func baseURLLine(src string) int {
+	data, _ := os.ReadFile(filepath.Join(src, "hugo.toml"))
+	for i, l := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(strings.ReplaceAll(l, "=", " = ")); len(f) > 1 && strings.EqualFold(f[0], "baseURL") && f[1] == "=" {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // logCapture collects what Hugo logs.

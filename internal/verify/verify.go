@@ -8,6 +8,9 @@
 //   - a page loads anything from another origin, or links out without
 //     rel="noopener noreferrer";
 //   - a page lacks its Content-Security-Policy, lang, title or single h1;
+//   - a canonical or hreflang link, og:url or og:image is not under the
+//     build's base URL, names a file that is not there, or is written by
+//     a build that has no base URL;
 //   - a page with its CSS, the JavaScript pages load, or the precache list
 //     is over its byte budget (gzip sizes for the first two).
 package verify
@@ -119,8 +122,9 @@ func tokenize(data []byte) ([]*elem, error) {
 	}
 }
 
-// Check verifies the tree in dir. precache lists the precached paths.
-func Check(dir string, precache []string, b Budgets) (*Report, error) {
+// Check verifies the tree in dir. precache lists the precached paths;
+// base is the guide's public address, or "" when the build has none.
+func Check(dir string, precache []string, b Budgets, base string) (*Report, error) {
 	r := &Report{}
 	var errs diag.List
 	pages := map[string]*page{}
@@ -165,7 +169,7 @@ func Check(dir string, precache []string, b Budgets) (*Report, error) {
 	// cannot be over it, so only pages that might be are compressed, plus
 	// the largest page, whose gzip size the summary reports.
 	largestRaw := int64(-1)
-	refs := &refChecker{pages: pages, files: files, memo: map[string][]problem{}}
+	refs := &refChecker{pages: pages, files: files, memo: map[string][]problem{}, base: base}
 	for _, n := range names {
 		pg := pages[n]
 		errs = append(errs, checkPage(pg, refs)...)
@@ -410,6 +414,11 @@ func checkPage(pg *page, refs *refChecker) diag.List {
 			if strings.EqualFold(attr(n, "http-equiv"), "refresh") {
 				add("links", "has a meta refresh")
 			}
+			if p := attr(n, "property"); p == "og:url" || p == "og:image" {
+				for _, msg := range refs.absolute(attr(n, "content")) {
+					add("base", "<meta property=%q>: %s", p, msg)
+				}
+			}
 		}
 		for _, key := range refAttrs[n.Data] {
 			if !hasAttr(n, key) {
@@ -442,6 +451,30 @@ type refChecker struct {
 	pages map[string]*page
 	files map[string]int64
 	memo  map[string][]problem
+	base  string
+}
+
+// absolute checks an address that must be absolute: the build has a base
+// URL, the address is under it, and it names a file of the site.
+func (c *refChecker) absolute(ref string) []string {
+	switch {
+	case c.base == "":
+		return []string{fmt.Sprintf("%q needs an absolute address, and the build has no base URL", ref)}
+	case !strings.HasPrefix(ref, c.base):
+		return []string{fmt.Sprintf("%q is not under the base URL %s", ref, c.base)}
+	}
+	u, err := url.Parse(strings.TrimPrefix(ref, c.base))
+	if err != nil || u.Scheme != "" || u.Host != "" || strings.HasPrefix(u.Path, "/") {
+		return []string{fmt.Sprintf("%q is not a page of the guide", ref)}
+	}
+	p := u.Path
+	if p == "" || strings.HasSuffix(p, "/") {
+		p += "index.html"
+	}
+	if _, ok := c.files[path.Clean(p)]; !ok {
+		return []string{fmt.Sprintf("%q: %s does not exist", ref, path.Clean(p))}
+	}
+	return nil
 }
 
 type problem struct{ rule, msg string }
@@ -453,7 +486,7 @@ func (c *refChecker) check(pg *page, n *elem, key, ref string) diag.List {
 	}
 	ps, ok := c.memo[k]
 	if !ok || k == "" {
-		ps = checkRef(pg.path, n, key, ref, c.pages, c.files)
+		ps = c.checkRef(pg.path, n, key, ref)
 		if k != "" {
 			c.memo[k] = ps
 		}
@@ -465,7 +498,8 @@ func (c *refChecker) check(pg *page, n *elem, key, ref string) diag.List {
 	return errs
 }
 
-func checkRef(pagePath string, n *elem, key, ref string, pages map[string]*page, files map[string]int64) []problem {
+func (c *refChecker) checkRef(pagePath string, n *elem, key, ref string) []problem {
+	pages, files := c.pages, c.files
 	var errs []problem
 	add := func(rule, format string, args ...any) {
 		errs = append(errs, problem{rule, fmt.Sprintf(format, args...)})
@@ -479,6 +513,10 @@ func checkRef(pagePath string, n *elem, key, ref string, pages map[string]*page,
 		add("links", "<%s %s=%q> is not a valid URL", n.Data, key, ref)
 		return errs
 	}
+	if rel := attr(n, "rel"); n.Data == "link" && (rel == "canonical" || rel == "alternate") && u.Scheme != "http" && u.Scheme != "https" {
+		add("base", "<link rel=%q href=%q> must be absolute; search engines ignore a relative one", rel, ref)
+		return errs
+	}
 	switch u.Scheme {
 	case "tel", "mailto", "sms":
 		if n.Data != "a" {
@@ -486,6 +524,12 @@ func checkRef(pagePath string, n *elem, key, ref string, pages map[string]*page,
 		}
 		return errs
 	case "http", "https":
+		if rel := attr(n, "rel"); n.Data == "link" && (rel == "canonical" || rel == "alternate") {
+			for _, msg := range c.absolute(ref) {
+				add("base", "<link rel=%q>: %s", rel, msg)
+			}
+			return errs
+		}
 		if n.Data != "a" {
 			add("origin", "<%s %s=%q> loads from another origin; every file must come from the site itself", n.Data, key, ref)
 			return errs

@@ -45,7 +45,7 @@ console.log(1)
 `
 
 func TestGoodTree(t *testing.T) {
-	r, err := verify.Check(tree(t, good), []string{"index.html", "main.css"}, verify.DefaultBudgets)
+	r, err := verify.Check(tree(t, good), []string{"index.html", "main.css"}, verify.DefaultBudgets, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestProblems(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := tree(t, good+"-- bad.html --\n"+tc.page+"\n")
-			_, err := verify.Check(dir, nil, verify.DefaultBudgets)
+			_, err := verify.Check(dir, nil, verify.DefaultBudgets, "")
 			if err == nil || !strings.Contains(err.Error(), "bad.html") || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("want an error on bad.html containing %q, got %v", tc.want, err)
 			}
@@ -89,7 +89,7 @@ func TestBudgets(t *testing.T) {
 		noise[i] = byte('a' + rng.IntN(26))
 	}
 	dir := tree(t, good+"-- big.html --\n%HEAD%<h1>x</h1>"+big+string(noise)+"\n")
-	_, err := verify.Check(dir, []string{"big.html", "app.js"}, verify.Budgets{PageGzip: 14 * 1024, JSGzip: 10, Precache: 1000})
+	_, err := verify.Check(dir, []string{"big.html", "app.js"}, verify.Budgets{PageGzip: 14 * 1024, JSGzip: 10, Precache: 1000}, "")
 	if err == nil {
 		t.Fatal("want budget errors")
 	}
@@ -102,7 +102,7 @@ func TestBudgets(t *testing.T) {
 		t.Error("a small page was reported over budget")
 	}
 	// A missing precache entry is an error too.
-	if _, err := verify.Check(dir, []string{"gone.css"}, verify.Budgets{}); err == nil || !strings.Contains(err.Error(), "gone.css") {
+	if _, err := verify.Check(dir, []string{"gone.css"}, verify.Budgets{}, ""); err == nil || !strings.Contains(err.Error(), "gone.css") {
 		t.Errorf("want an error naming gone.css, got %v", err)
 	}
 }
