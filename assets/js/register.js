@@ -1,15 +1,34 @@
-// Registers the guide's service worker (sw.js, at the site's root) and shows
-// the "newer version" notice when a new worker is waiting. Pressing Reload
-// asks the waiting worker to take over, then reloads once it has.
+// Registers the guide's service worker (sw.js, at the site's root), keeps
+// the reader on the newest version, and says when the guide is saved for
+// offline use.
+//
+// - A new version that is waiting shows the "newer version" notice. Its
+//   Reload button asks the new worker to take over; every open page then
+//   reloads into the new version (a page is never left running against a
+//   version whose files were deleted). On the very first install there is
+//   no old version, so nothing reloads.
+// - When the reader comes back to the page (it becomes visible again, or
+//   returns from the back/forward cache), the browser is asked to check for
+//   a new version, at most once every few minutes.
+// - Once a worker is in charge the copy is complete: #saved says so, with
+//   the date of this version, and after the first install the browser is
+//   asked to keep the copy. Offline, a copy older than the site's limit
+//   says that numbers may have changed.
 (function () {
   if (!('serviceWorker' in navigator) || !document.currentScript) return;
   // This script is built to js/ under the site's root.
   var root = new URL('../', document.currentScript.src);
   if (document.documentElement.hasAttribute('data-no-sw')) return;
+  var sw = navigator.serviceWorker;
   var notice = document.getElementById('update');
+  var saved = document.getElementById('saved');
+  var controlled = !!sw.controller;
   var reloading = false;
+  var checked = 0;
+  var CHECK_EVERY = 3 * 60 * 1000;
+
   function offer(worker) {
-    if (!notice || !worker) return;
+    if (!notice || !sw.controller) return;
     notice.hidden = false;
     var status = document.getElementById('update-status');
     if (status) status.textContent = status.getAttribute('data-text');
@@ -17,19 +36,51 @@
       worker.postMessage({ type: 'SKIP_WAITING' });
     };
   }
-  navigator.serviceWorker.addEventListener('controllerchange', function () {
-    if (reloading || !notice || notice.hidden) return;
+  function watch(worker) {
+    if (!worker) return;
+    if (worker.state === 'installed') offer(worker);
+    worker.addEventListener('statechange', function () {
+      if (worker.state === 'installed') offer(worker);
+    });
+  }
+  function showSaved() {
+    if (!saved || !sw.controller) return;
+    var age = Date.now() - Date.parse(saved.getAttribute('data-date'));
+    var stale = !navigator.onLine && age > saved.getAttribute('data-max-age-days') * 864e5;
+    saved.textContent = saved.getAttribute(stale ? 'data-stale' : 'data-saved');
+    saved.className = stale ? 'saved stale' : 'saved';
+  }
+
+  sw.addEventListener('controllerchange', function () {
+    if (!controlled) {
+      // The first install just finished: the copy is saved.
+      controlled = true;
+      showSaved();
+      if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
+      return;
+    }
+    if (reloading) return;
     reloading = true;
     location.reload();
   });
-  navigator.serviceWorker.register(new URL('sw.js', root).href, { scope: root.href }).then(function (reg) {
-    if (reg.waiting && navigator.serviceWorker.controller) offer(reg.waiting);
-    reg.addEventListener('updatefound', function () {
-      var w = reg.installing;
-      if (!w) return;
-      w.addEventListener('statechange', function () {
-        if (w.state === 'installed' && navigator.serviceWorker.controller) offer(w);
-      });
+  addEventListener('online', showSaved);
+  addEventListener('offline', showSaved);
+  showSaved();
+
+  sw.register(new URL('sw.js', root).href, { scope: root.href, updateViaCache: 'none' }).then(function (reg) {
+    watch(reg.waiting);
+    watch(reg.installing);
+    reg.addEventListener('updatefound', function () { watch(reg.installing); });
+    function check() {
+      if (Date.now() - checked < CHECK_EVERY) return;
+      checked = Date.now();
+      reg.update().catch(function () {});
+    }
+    document.addEventListener('visibilitychange', function () {
+      if (document.visibilityState === 'visible') check();
+    });
+    addEventListener('pageshow', function (e) {
+      if (e.persisted) check();
     });
   }).catch(function () {
     // No service worker here (a file:// page, a private window): the guide

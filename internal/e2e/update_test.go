@@ -65,29 +65,20 @@ func cacheNames(ctx context.Context) ([]string, error) {
 	return names, err
 }
 
-// TestUpdate: a returning visitor gets a new build by the second visit,
-// never a page of one build with the CSS of another, and the old build's
-// cache is gone afterwards.
+// TestUpdate: a returning visitor gets a new build at the first page
+// opened once it is ready, never a page of one build with the CSS of
+// another, and the old build's cache is gone afterwards.
 func TestUpdate(t *testing.T) {
 	s := newSite(t, "")
 	s.rebuild(t, marked(t, s.Src, "v1"))
 	v1 := s.version(t)
 	ctx := newBrowserContext(t)
-	// Another page than the home page, to check CSS within a visit.
-	other := ""
-	for _, p := range s.pages(t) {
-		if p != "index.html" {
-			other = p
-			break
-		}
-	}
-	if other == "" {
-		t.Fatal("the sitemap lists no page besides the home page")
-	}
+	other := s.otherPage(t)
 
 	// visit opens a tab, loads the home page, waits until ready is true,
-	// checks which version it shows, and closes the tab.
-	visit := func(name, ready, want string) {
+	// checks which version it shows, then opens another page in the same
+	// tab and checks that one, and closes the tab.
+	visit := func(name, ready, wantHome, wantOther string) {
 		t.Helper()
 		tab, closeTab := newTab(t, ctx)
 		defer closeTab()
@@ -97,43 +88,62 @@ func TestUpdate(t *testing.T) {
 		if err := until(tab, 20*time.Second, ready, swState); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		expectVersion(t, tab, name, want)
-		// Another page of the same visit gets the same build's CSS.
+		expectVersion(t, tab, name, wantHome)
 		if err := navigate(tab, s.URL(other)); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if css, err := cssMarker(tab, "--build"); err != nil || css != want {
-			t.Errorf("%s: %s has CSS from %q (%v), want %s", name, other, css, err, want)
+		if css, err := cssMarker(tab, "--build"); err != nil || css != wantOther {
+			t.Errorf("%s: %s has CSS from %q (%v), want %s", name, other, css, err, wantOther)
 		}
 	}
 
-	visit("first visit", `navigator.serviceWorker.controller !== null`, "v1")
+	visit("first visit", `navigator.serviceWorker.controller !== null`, "v1", "v1")
 
 	s.rebuild(t, marked(t, s.Src, "v2"))
 	v2 := s.version(t)
 	if v1 == v2 {
 		t.Fatalf("the rebuild kept version %s", v1)
 	}
-	// The first visit after the deploy is still served by the v1 worker;
+	// The first page after the deploy is still served by the v1 worker;
 	// the browser's own update check on navigation finds v2, which
-	// installs and waits while the tab is open.
-	visit("first visit after the update", `(async () => {
-	  const r = await navigator.serviceWorker.getRegistration();
-	  return !!(navigator.serviceWorker.controller && r && r.waiting);
-	})()`, "v1")
-	// With every tab closed the waiting worker takes over.
-	visit("second visit after the update", `navigator.serviceWorker.controller !== null`, "v2")
+	// installs and waits. The tab is the guide's only page, so the next
+	// page it opens is v2's, whole.
+	visit("first visit after the update", waitingReady, "v1", "v2")
+	visit("second visit after the update", `navigator.serviceWorker.controller !== null`, "v2", "v2")
 
 	tab, _ := newTab(t, ctx)
 	if err := navigate(tab, s.URL("index.html")); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"guide:" + s.Base + ":" + v2}
-	var names []string
-	err := until(tab, 3*time.Second, fmt.Sprintf(`caches.keys().then(k => k.length === 1 && k[0] === %q)`, want[0]), `caches.keys().then(k => k.join(', '))`)
+	expectOnlyCache(t, tab, s, v2)
+}
+
+// waitingReady is true once the page is controlled and a new worker waits.
+const waitingReady = `(async () => {
+  const r = await navigator.serviceWorker.getRegistration();
+  return !!(navigator.serviceWorker.controller && r && r.waiting);
+})()`
+
+// otherPage is a page of the sitemap besides the home page.
+func (s *site) otherPage(t *testing.T) string {
+	t.Helper()
+	for _, p := range s.pages(t) {
+		if p != "index.html" {
+			return p
+		}
+	}
+	t.Fatal("the sitemap lists no page besides the home page")
+	return ""
+}
+
+// expectOnlyCache fails unless version's cache is the only one left.
+func expectOnlyCache(t *testing.T, ctx context.Context, s *site, version string) {
+	t.Helper()
+	want := "guide:" + s.Base + ":" + version
+	err := until(ctx, 5*time.Second, fmt.Sprintf(`caches.keys().then(k => k.length === 1 && k[0] === %q)`, want), `caches.keys().then(k => k.join(', '))`)
 	if err != nil {
-		names, _ = cacheNames(tab)
-		t.Errorf("after the second visit, caches = %q, want only %q", names, want)
+		names, _ := cacheNames(ctx)
+		t.Errorf("caches = %q, want only %q", names, want)
 	}
 }
 
