@@ -44,12 +44,19 @@ type site struct {
 // more times it does.
 type failure struct{ status, left int }
 
-// fail makes the next n requests for rel (relative to the site's root)
-// answer status instead of the file.
+// fail makes the service worker's next n downloads of rel (relative to
+// the site's root) answer status instead of the file.
 func (s *site) fail(rel string, status, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures[rel] = failure{status, n}
+}
+
+// failuresLeft is how many more times rel will fail.
+func (s *site) failuresLeft(rel string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.failures[rel].left
 }
 
 // downloaded returns how many times the service worker downloaded each
@@ -70,8 +77,12 @@ func (s *site) downloaded() map[string]int {
 func (s *site) hooks(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rel := strings.TrimPrefix(r.URL.Path, "/")
+		if rel == "" || strings.HasSuffix(rel, "/") {
+			rel += "index.html" // where Go's file server sends index.html
+		}
+		fromWorker := r.Header.Get("Sec-Fetch-Dest") == "empty"
 		s.mu.Lock()
-		if f := s.failures[rel]; f.left > 0 {
+		if f := s.failures[rel]; fromWorker && f.left > 0 {
 			s.failures[rel] = failure{f.status, f.left - 1}
 			s.mu.Unlock()
 			http.Error(w, http.StatusText(f.status), f.status)
@@ -80,7 +91,7 @@ func (s *site) hooks(h http.Handler) http.Handler {
 		s.mu.Unlock()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		h.ServeHTTP(rec, r)
-		if r.Header.Get("Sec-Fetch-Dest") == "empty" && rec.status == http.StatusOK {
+		if fromWorker && rec.status == http.StatusOK {
 			s.mu.Lock()
 			s.downloads[rel]++
 			s.mu.Unlock()
