@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/okcguide/guide/internal/sitetest"
 )
 
 // precache lists the files the built sw.js keeps for offline use, as paths
@@ -191,5 +193,57 @@ func TestBrokenDeploy(t *testing.T) {
 	names, err := cacheNames(ctx)
 	if err != nil || !slices.Contains(names, "guide:"+s.Base+":"+v1) {
 		t.Errorf("caches = %q (%v); want v1's kept", names, err)
+	}
+}
+
+// TestSavedStatus: once the guide is saved, a visible status says so in
+// the page's language, with the version's date; offline, a copy older
+// than savedCopyMaxAgeDays says that numbers may have changed.
+func TestSavedStatus(t *testing.T) {
+	config, err := os.ReadFile(filepath.Join(sitetest.RepoRoot(t), "hugo.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`(?m)^savedCopyMaxAgeDays = \d+$`)
+	if !re.Match(config) {
+		t.Fatal("hugo.toml has no savedCopyMaxAgeDays line")
+	}
+	// With a limit of 0 days, every saved copy is too old once offline.
+	s := newSite(t, "-- hugo.toml --\n"+string(re.ReplaceAll(config, []byte("savedCopyMaxAgeDays = 0"))))
+	ctx := newBrowserContext(t)
+	if err := navigate(ctx, s.URL("es/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if said, _ := eval[string](ctx, savedText); said != "" {
+		t.Errorf("before the guide is saved, the status says %q", said)
+	}
+	expectSaved(t, ctx, s)
+	said, _ := eval[string](ctx, savedText)
+	if !strings.HasPrefix(said, "Guardada para usar sin conexión") || !strings.Contains(said, "de 2") {
+		t.Errorf("the Spanish status says %q, want it saved for offline use, with a date", said)
+	}
+	if role, _ := eval[string](ctx, `document.getElementById('saved').getAttribute('role')`); role != "status" {
+		t.Errorf("#saved has role %q, want status", role)
+	}
+	if h, _ := eval[float64](ctx, `document.getElementById('saved').getBoundingClientRect().height`); h < 10 {
+		t.Errorf("the status is %v px high: not visible", h)
+	}
+
+	if err := goOffline(ctx); err != nil {
+		t.Fatal(err)
+	}
+	stale := `document.getElementById('saved').textContent === document.getElementById('saved').dataset.stale`
+	if err := until(ctx, 5*time.Second, stale, savedText); err != nil {
+		t.Errorf("going offline: %v", err)
+	}
+	s.Srv.Close()
+	if err := navigate(ctx, s.URL("about.html")); err != nil {
+		t.Fatal(err)
+	}
+	if err := until(ctx, 5*time.Second, stale, savedText); err != nil {
+		t.Errorf("a page opened offline: %v", err)
+	}
+	if said, _ := eval[string](ctx, savedText); !strings.HasPrefix(said, "This saved copy is from ") || !strings.HasSuffix(said, ". Numbers may have changed.") {
+		t.Errorf("offline, the English status says %q", said)
 	}
 }
