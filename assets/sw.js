@@ -176,8 +176,9 @@ const handedOver = new Map();
 async function versionFor(event) {
   const waiting = self.registration.waiting;
   if (!waiting) return CACHE_NAME;
+  // The pages this worker controls; the one navigating is among them.
   const pages = await self.clients.matchAll({ type: 'window' });
-  if (pages.filter((c) => c.url.startsWith(SCOPE)).length > 1) return CACHE_NAME;
+  if (pages.length > 1) return CACHE_NAME;
   const name = await handOver(waiting);
   if (typeof name !== 'string' || !name.startsWith(CACHE_PREFIX)) return CACHE_NAME;
   if (event.resultingClientId) handedOver.set(event.resultingClientId, name);
