@@ -151,7 +151,8 @@ self.addEventListener('activate', (event) => {
 // gets this version's cache name back.
 self.addEventListener('message', (event) => {
   if (!event.data || event.data.type !== 'SKIP_WAITING') return;
-  self.skipWaiting();
+  // The browser must hear of it before this worker may stop.
+  event.waitUntil(self.skipWaiting());
   if (event.ports[0]) event.ports[0].postMessage(CACHE_NAME);
 });
 

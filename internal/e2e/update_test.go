@@ -144,7 +144,8 @@ func expectOnlyCache(t *testing.T, ctx context.Context, s *site, version string)
 	err := until(ctx, 5*time.Second, fmt.Sprintf(`caches.keys().then(k => k.length === 1 && k[0] === %q)`, want), `caches.keys().then(k => k.join(', '))`)
 	if err != nil {
 		names, _ := cacheNames(ctx)
-		t.Errorf("caches = %q, want only %q", names, want)
+		state, _ := eval[string](ctx, swState)
+		t.Errorf("caches = %q, want only %q; %s", names, want, state)
 	}
 }
 
