@@ -114,8 +114,8 @@ async function download(url) {
     } catch (err) {
       failure = err;
     }
-    const passing = !res || res.status >= 500 || res.status === 408 || res.status === 429;
-    if (!passing || attempt >= RETRY_DELAYS.length) throw failure;
+    const transient = !res || res.status >= 500 || res.status === 408 || res.status === 429;
+    if (!transient || attempt >= RETRY_DELAYS.length) throw failure;
     await sleep(RETRY_DELAYS[attempt]);
   }
 }
