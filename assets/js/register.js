@@ -1,15 +1,46 @@
-// Registers the guide's service worker (sw.js, at the site's root) and shows
-// the "newer version" notice when a new worker is waiting. Pressing Reload
-// asks the waiting worker to take over, then reloads once it has.
+// Registers the guide's service worker (sw.js, at the site's root), keeps
+// the reader on the newest version, and says when the guide is saved for
+// offline use.
+//
+// - A new version that is waiting shows the "newer version" notice. Its
+//   Reload button asks the new worker to take over; every open page then
+//   reloads into the new version (a page is never left running against a
+//   version whose files were deleted). On the very first install there is
+//   no old version, so nothing reloads.
+// - When the reader comes back to the page (it becomes visible again, or
+//   returns from the back/forward cache), the browser is asked to check for
+//   a new version, at most once every few minutes.
+// - Once a worker is in charge the copy is complete: #saved says so, and
+//   after the first install the browser is asked to keep the copy. It also
+//   gives the date this device last made sure the copy is the newest
+//   version: a finished install, or an update check that found nothing
+//   new (kept in localStorage). Offline, a copy not checked for longer than
+//   the site's limit says that numbers may have changed.
 (function () {
   if (!('serviceWorker' in navigator) || !document.currentScript) return;
   // This script is built to js/ under the site's root.
   var root = new URL('../', document.currentScript.src);
   if (document.documentElement.hasAttribute('data-no-sw')) return;
+  var sw = navigator.serviceWorker;
   var notice = document.getElementById('update');
+  var saved = document.getElementById('saved');
+  var controlled = !!sw.controller;
   var reloading = false;
+  var CHECK_EVERY = 3 * 60 * 1000;
+  var CURRENT = 'guide:current:' + root.href;
+  var checked = 0;
+
+  // current is when this device last knew its copy to be the newest, or 0.
+  function current() {
+    try { return +localStorage.getItem(CURRENT) || 0; } catch (e) { return 0; }
+  }
+  function isCurrent() {
+    try { localStorage.setItem(CURRENT, String(Date.now())); } catch (e) { /* private mode */ }
+    showSaved();
+  }
+
   function offer(worker) {
-    if (!notice || !worker) return;
+    if (!notice || !sw.controller) return;
     notice.hidden = false;
     var status = document.getElementById('update-status');
     if (status) status.textContent = status.getAttribute('data-text');
@@ -17,19 +48,61 @@
       worker.postMessage({ type: 'SKIP_WAITING' });
     };
   }
-  navigator.serviceWorker.addEventListener('controllerchange', function () {
-    if (reloading || !notice || notice.hidden) return;
+  function watch(worker) {
+    if (!worker) return;
+    if (worker.state === 'installed') offer(worker);
+    worker.addEventListener('statechange', function () {
+      if (worker.state === 'installed') offer(worker);
+    });
+  }
+  function showSaved() {
+    if (!saved || !sw.controller) return;
+    var at = current();
+    var date = new Date(at).toLocaleDateString(document.documentElement.lang, { dateStyle: 'long' });
+    var stale = at && !navigator.onLine && Date.now() - at > saved.getAttribute('data-max-age-days') * 864e5;
+    var text = saved.getAttribute('data-saved');
+    if (stale) text = saved.getAttribute('data-stale');
+    else if (at) text += ' ' + saved.getAttribute('data-checked');
+    saved.textContent = text.replace('{date}', date);
+    saved.className = stale ? 'saved stale' : 'saved';
+  }
+
+  sw.addEventListener('controllerchange', function () {
+    if (!controlled) {
+      // The first install just finished: the copy is saved.
+      controlled = true;
+      isCurrent();
+      if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
+      return;
+    }
+    if (reloading) return;
     reloading = true;
+    isCurrent(); // the newest version just took over
     location.reload();
   });
-  navigator.serviceWorker.register(new URL('sw.js', root).href, { scope: root.href }).then(function (reg) {
-    if (reg.waiting && navigator.serviceWorker.controller) offer(reg.waiting);
-    reg.addEventListener('updatefound', function () {
-      var w = reg.installing;
-      if (!w) return;
-      w.addEventListener('statechange', function () {
-        if (w.state === 'installed' && navigator.serviceWorker.controller) offer(w);
-      });
+  addEventListener('online', showSaved);
+  addEventListener('offline', showSaved);
+  showSaved();
+
+  sw.register(new URL('sw.js', root).href, { scope: root.href, updateViaCache: 'none' }).then(function (reg) {
+    watch(reg.waiting);
+    watch(reg.installing);
+    reg.addEventListener('updatefound', function () { watch(reg.installing); });
+    function check() {
+      if (Date.now() - checked < CHECK_EVERY) return;
+      checked = Date.now();
+      reg.update().then(function () {
+        if (sw.controller && !reg.installing && !reg.waiting) isCurrent();
+      }, function () { /* offline: the copy stays as it was */ });
+    }
+    // The browser checks as it loads the page, but says nothing when it
+    // finds no new version; a check here dates the copy when it is due.
+    if (controlled && Date.now() - current() >= CHECK_EVERY) check();
+    document.addEventListener('visibilitychange', function () {
+      if (document.visibilityState === 'visible') check();
+    });
+    addEventListener('pageshow', function (e) {
+      if (e.persisted) check();
     });
   }).catch(function () {
     // No service worker here (a file:// page, a private window): the guide

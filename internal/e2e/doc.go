@@ -5,11 +5,20 @@
 //
 //   - every page works offline once the service worker is in charge, and an
 //     unknown address offline shows the offline page with both call links;
+//     so do a page opened with a query string and the start addresses ./
+//     and es/;
 //   - the guide is installable: no installability errors, and the manifest
 //     and its icons load with the right type and size;
-//   - an update never mixes two versions on one page, shows up by the
-//     second visit, leaves only the new cache, and the "newer version"
-//     notice reloads an open tab into the new version;
+//   - an update never mixes two versions on one page and leaves only the
+//     new cache: one tab gets it by the second reload, or at the next page
+//     opened after coming back to the tab; with two tabs open, both show
+//     the "newer version" notice and its Reload switches both;
+//   - the precache survives a weak signal: a file that answers 503 once is
+//     fetched again, an install that fails is resumed without downloading
+//     any file twice (counted at the server), and a broken deploy leaves
+//     the saved version whole offline;
+//   - the page says when the guide is saved, in its language, and offline
+//     says when the saved copy is older than the site's limit;
 //   - no request leaves the site's origin;
 //   - no page breaks its Content-Security-Policy, online or offline;
 //   - every page passes axe-core's WCAG 2.2 AA rules at 360 px wide, in

@@ -85,3 +85,44 @@ func TestOffline(t *testing.T) {
 	})
 	t.Log(fmt.Sprintf("%d pages checked offline", len(pages)))
 }
+
+// TestOfflineStartAddresses: the addresses a reader starts from work
+// offline: a page opened from a link with a query string (?utm_source=x),
+// and the start addresses of each language, ./ and es/, as a home-screen
+// icon opens them.
+func TestOfflineStartAddresses(t *testing.T) {
+	s := newSite(t, "")
+	ctx := newBrowserContext(t)
+	if err := navigate(ctx, s.URL("about.html?utm_source=x")); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitControlled(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := goOffline(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.Srv.Close()
+	for _, c := range []struct{ address, page string }{
+		{"about.html?utm_source=x", "about.html"},
+		{"index.html?utm_source=x", "index.html"},
+		{"", "index.html"},
+		{"es/", "es/index.html"},
+		{"es/?utm_source=x", "es/index.html"},
+	} {
+		if err := navigate(ctx, s.URL(c.address)); err != nil {
+			t.Errorf("offline: %v", err)
+			continue
+		}
+		h1, err := eval[string](ctx, `(document.querySelector('h1')||{}).textContent || ''`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := collapse(h1), s.h1(t, c.page); got != want {
+			t.Errorf("offline, %q has h1 %q, want %s's %q", c.address, got, c.page, want)
+		}
+		if bg, _ := eval[string](ctx, `getComputedStyle(document.querySelector('.call-main')).backgroundColor`); bg == "" || bg == "rgba(0, 0, 0, 0)" {
+			t.Errorf("offline, %q has no CSS (.call-main background %q)", c.address, bg)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/net/html"
@@ -34,6 +35,80 @@ type site struct {
 	Base string           // the guide's address, ending in subPath
 	// BaseURL is the base URL the build was given: Base, or "" for none.
 	BaseURL string
+
+	mu        sync.Mutex
+	downloads map[string]int     // files the service worker got with status 200, by path
+	failures  map[string]failure // by path relative to the site's root
+}
+
+// failure is a status a path answers instead of its file, and how many
+// more times it does.
+type failure struct{ status, left int }
+
+// fail makes the service worker's next n downloads of rel (relative to
+// the site's root) answer status instead of the file.
+func (s *site) fail(rel string, status, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures[rel] = failure{status, n}
+}
+
+// failuresLeft is how many more times rel will fail.
+func (s *site) failuresLeft(rel string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.failures[rel].left
+}
+
+// downloaded returns how many times the service worker downloaded each
+// file whole (status 200), by path relative to the site's root, and
+// starts counting again from zero.
+func (s *site) downloaded() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.downloads
+	s.downloads = map[string]int{}
+	return out
+}
+
+// hooks counts the service worker's downloads and answers the failures
+// set with fail. A service worker's fetch() is the only request with
+// Sec-Fetch-Dest "empty" here: pages, styles, scripts, the manifest and
+// sw.js itself each have their own destination.
+func (s *site) hooks(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rel := strings.TrimPrefix(r.URL.Path, "/")
+		if rel == "" || strings.HasSuffix(rel, "/") {
+			rel += "index.html" // where Go's file server sends index.html
+		}
+		fromWorker := r.Header.Get("Sec-Fetch-Dest") == "empty"
+		s.mu.Lock()
+		if f := s.failures[rel]; fromWorker && f.left > 0 {
+			s.failures[rel] = failure{f.status, f.left - 1}
+			s.mu.Unlock()
+			http.Error(w, http.StatusText(f.status), f.status)
+			return
+		}
+		s.mu.Unlock()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(rec, r)
+		if fromWorker && rec.status == http.StatusOK {
+			s.mu.Lock()
+			s.downloads[rel]++
+			s.mu.Unlock()
+		}
+	})
+}
+
+// statusRecorder remembers the status a handler answered with.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
 }
 
 // newSite copies the real site, applies archive (a txtar of changed files,
@@ -53,9 +128,10 @@ func newSiteWithBase(t *testing.T, archive string) *site {
 func serveSite(t *testing.T, archive string, withBase bool) *site {
 	t.Helper()
 	requireBrowser(t) // skip before the build when there is no browser
-	s := &site{Src: sitetest.Site(t, archive), Dir: filepath.Join(t.TempDir(), "public")}
+	s := &site{Src: sitetest.Site(t, archive), Dir: filepath.Join(t.TempDir(), "public"),
+		downloads: map[string]int{}, failures: map[string]failure{}}
 	mux := http.NewServeMux()
-	mux.Handle(subPath, http.StripPrefix(strings.TrimSuffix(subPath, "/"), etag(s.Dir, http.FileServer(http.Dir(s.Dir)))))
+	mux.Handle(subPath, http.StripPrefix(strings.TrimSuffix(subPath, "/"), s.hooks(etag(s.Dir, http.FileServer(http.Dir(s.Dir))))))
 	s.Srv = httptest.NewUnstartedServer(mux)
 	s.Base = "http://" + s.Srv.Listener.Addr().String() + subPath
 	if withBase {

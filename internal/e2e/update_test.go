@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 )
 
@@ -65,29 +66,20 @@ func cacheNames(ctx context.Context) ([]string, error) {
 	return names, err
 }
 
-// TestUpdate: a returning visitor gets a new build by the second visit,
-// never a page of one build with the CSS of another, and the old build's
-// cache is gone afterwards.
+// TestUpdate: a returning visitor gets a new build at the first page
+// opened once it is ready, never a page of one build with the CSS of
+// another, and the old build's cache is gone afterwards.
 func TestUpdate(t *testing.T) {
 	s := newSite(t, "")
 	s.rebuild(t, marked(t, s.Src, "v1"))
 	v1 := s.version(t)
 	ctx := newBrowserContext(t)
-	// Another page than the home page, to check CSS within a visit.
-	other := ""
-	for _, p := range s.pages(t) {
-		if p != "index.html" {
-			other = p
-			break
-		}
-	}
-	if other == "" {
-		t.Fatal("the sitemap lists no page besides the home page")
-	}
+	other := s.otherPage(t)
 
 	// visit opens a tab, loads the home page, waits until ready is true,
-	// checks which version it shows, and closes the tab.
-	visit := func(name, ready, want string) {
+	// checks which version it shows, then opens another page in the same
+	// tab and checks that one, and closes the tab.
+	visit := func(name, ready, wantHome, wantOther string) {
 		t.Helper()
 		tab, closeTab := newTab(t, ctx)
 		defer closeTab()
@@ -97,104 +89,231 @@ func TestUpdate(t *testing.T) {
 		if err := until(tab, 20*time.Second, ready, swState); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		expectVersion(t, tab, name, want)
-		// Another page of the same visit gets the same build's CSS.
+		expectVersion(t, tab, name, wantHome)
 		if err := navigate(tab, s.URL(other)); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if css, err := cssMarker(tab, "--build"); err != nil || css != want {
-			t.Errorf("%s: %s has CSS from %q (%v), want %s", name, other, css, err, want)
+		if css, err := cssMarker(tab, "--build"); err != nil || css != wantOther {
+			t.Errorf("%s: %s has CSS from %q (%v), want %s", name, other, css, err, wantOther)
 		}
 	}
 
-	visit("first visit", `navigator.serviceWorker.controller !== null`, "v1")
+	visit("first visit", `navigator.serviceWorker.controller !== null`, "v1", "v1")
 
 	s.rebuild(t, marked(t, s.Src, "v2"))
 	v2 := s.version(t)
 	if v1 == v2 {
 		t.Fatalf("the rebuild kept version %s", v1)
 	}
-	// The first visit after the deploy is still served by the v1 worker;
+	// The first page after the deploy is still served by the v1 worker;
 	// the browser's own update check on navigation finds v2, which
-	// installs and waits while the tab is open.
-	visit("first visit after the update", `(async () => {
-	  const r = await navigator.serviceWorker.getRegistration();
-	  return !!(navigator.serviceWorker.controller && r && r.waiting);
-	})()`, "v1")
-	// With every tab closed the waiting worker takes over.
-	visit("second visit after the update", `navigator.serviceWorker.controller !== null`, "v2")
+	// installs and waits. The tab is the guide's only page, so the next
+	// page it opens is v2's, whole.
+	visit("first visit after the update", waitingReady, "v1", "v2")
+	visit("second visit after the update", `navigator.serviceWorker.controller !== null`, "v2", "v2")
 
 	tab, _ := newTab(t, ctx)
 	if err := navigate(tab, s.URL("index.html")); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"guide:" + s.Base + ":" + v2}
-	var names []string
-	err := until(tab, 3*time.Second, fmt.Sprintf(`caches.keys().then(k => k.length === 1 && k[0] === %q)`, want[0]), `caches.keys().then(k => k.join(', '))`)
+	expectOnlyCache(t, tab, s, v2)
+}
+
+// waitingReady is true once the page is controlled and a new worker waits.
+const waitingReady = `(async () => {
+  const r = await navigator.serviceWorker.getRegistration();
+  return !!(navigator.serviceWorker.controller && r && r.waiting);
+})()`
+
+// otherPage is a page of the sitemap besides the home page.
+func (s *site) otherPage(t *testing.T) string {
+	t.Helper()
+	for _, p := range s.pages(t) {
+		if p != "index.html" {
+			return p
+		}
+	}
+	t.Fatal("the sitemap lists no page besides the home page")
+	return ""
+}
+
+// expectOnlyCache fails unless version's cache is the only one left.
+func expectOnlyCache(t *testing.T, ctx context.Context, s *site, version string) {
+	t.Helper()
+	want := "guide:" + s.Base + ":" + version
+	err := until(ctx, 5*time.Second, fmt.Sprintf(`caches.keys().then(k => k.length === 1 && k[0] === %q)`, want), `caches.keys().then(k => k.join(', '))`)
 	if err != nil {
-		names, _ = cacheNames(tab)
-		t.Errorf("after the second visit, caches = %q, want only %q", names, want)
+		names, _ := cacheNames(ctx)
+		state, _ := eval[string](ctx, swState)
+		t.Errorf("caches = %q, want only %q; %s", names, want, state)
 	}
 }
 
-// TestUpdateNotice: while a tab of the old build stays open, a new build
-// waits and the tab shows the "newer version" notice; its Reload button
-// brings that tab to the new build, whole.
+// TestUpdateOnReload: a reader with one tab who only reloads gets a new
+// build on the first or second reload, whole, and only its cache is left.
+func TestUpdateOnReload(t *testing.T) {
+	s := newSite(t, "")
+	s.rebuild(t, marked(t, s.Src, "v1"))
+	ctx := newBrowserContext(t)
+	if err := navigate(ctx, s.URL("index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitControlled(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.rebuild(t, marked(t, s.Src, "v2"))
+	v2 := s.version(t)
+
+	reload := func(n int) string {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+			t.Fatalf("reload %d: %v", n, err)
+		}
+		content, css, err := markers(ctx)
+		if err != nil {
+			t.Fatalf("reload %d: %v", n, err)
+		}
+		if content != css {
+			t.Fatalf("reload %d: mixed versions: content from %s, CSS from %s", n, content, css)
+		}
+		return content
+	}
+	if reload(1) != "v2" {
+		// The reload made the browser check for an update; a reader's
+		// next reload comes once it is ready.
+		if err := until(ctx, 20*time.Second, waitingReady, swState); err != nil {
+			t.Fatalf("after the first reload: %v", err)
+		}
+		if got := reload(2); got != "v2" {
+			t.Fatalf("after the second reload the page shows %s, want v2", got)
+		}
+	}
+	expectOnlyCache(t, ctx, s, v2)
+}
+
+// TestUpdateOnResume: a reader who keeps the guide open and comes back to
+// it after a deploy gets the new build on the next page they open.
+func TestUpdateOnResume(t *testing.T) {
+	s := newSite(t, "")
+	s.rebuild(t, marked(t, s.Src, "v1"))
+	ctx := newBrowserContext(t)
+	if err := navigate(ctx, s.URL("index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitControlled(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.rebuild(t, marked(t, s.Src, "v2"))
+	v2 := s.version(t)
+
+	// The reader switches to another app and back.
+	if err := windowState(ctx, browser.WindowStateMinimized); err != nil {
+		t.Fatal(err)
+	}
+	if err := until(ctx, 5*time.Second, `document.visibilityState === 'hidden'`, `document.visibilityState`); err != nil {
+		t.Fatalf("switching away: %v", err)
+	}
+	if err := windowState(ctx, browser.WindowStateNormal); err != nil {
+		t.Fatal(err)
+	}
+	if err := until(ctx, 5*time.Second, `document.visibilityState === 'visible'`, `document.visibilityState`); err != nil {
+		t.Fatalf("coming back: %v", err)
+	}
+	if err := until(ctx, 20*time.Second, waitingReady, swState); err != nil {
+		t.Fatalf("coming back did not find the update: %v", err)
+	}
+	expectVersion(t, ctx, "before the tap", "v1")
+	if err := chromedp.Do(ctx, chromedp.Click(`.sections a`), chromedp.WaitReady("body")); err != nil {
+		t.Fatal(err)
+	}
+	if err := until(ctx, 10*time.Second, `location.pathname.endsWith('.html') && !location.pathname.endsWith('/index.html') && document.readyState === 'complete'`, `location.href`); err != nil {
+		t.Fatal(err)
+	}
+	if css, err := cssMarker(ctx, "--build"); err != nil || css != "v2" {
+		t.Errorf("the page opened after coming back has CSS from %q (%v), want v2", css, err)
+	}
+	expectOnlyCache(t, ctx, s, v2)
+}
+
+// windowState minimizes the tab's window or brings it back.
+func windowState(ctx context.Context, state browser.WindowState) error {
+	w, err := chromedp.Call(ctx, browser.GetWindowForTarget, browser.GetWindowForTargetParams{})
+	if err != nil {
+		return fmt.Errorf("finding the tab's window: %w", err)
+	}
+	if _, err := chromedp.Call(ctx, browser.SetWindowBounds, browser.SetWindowBoundsParams{
+		WindowID: w.WindowID, Bounds: &browser.Bounds{WindowState: state},
+	}); err != nil {
+		return fmt.Errorf("setting the window %s: %w", state, err)
+	}
+	return nil
+}
+
+// TestUpdateNotice: while two tabs of the old build are open, a new build
+// waits and both tabs show the "newer version" notice; its Reload button,
+// pressed in one tab, brings both tabs to the new build, whole.
 func TestUpdateNotice(t *testing.T) {
 	s := newSite(t, "")
 	s.rebuild(t, marked(t, s.Src, "v1"))
 	ctx := newBrowserContext(t)
 
-	old, _ := newTab(t, ctx)
-	if err := navigate(old, s.URL("index.html")); err != nil {
+	first, _ := newTab(t, ctx)
+	if err := navigate(first, s.URL("index.html")); err != nil {
 		t.Fatal(err)
 	}
-	if err := waitControlled(old); err != nil {
+	if err := waitControlled(first); err != nil {
 		t.Fatal(err)
 	}
-	expectVersion(t, old, "before the update", "v1")
-	if hidden, err := eval[bool](old, `document.getElementById('update').hidden`); err != nil || !hidden {
-		t.Fatalf("the update notice shows before any update (hidden=%v, %v)", hidden, err)
+	second, _ := newTab(t, ctx)
+	if err := navigate(second, s.URL("index.html")); err != nil {
+		t.Fatal(err)
+	}
+	for _, tab := range []context.Context{first, second} {
+		expectVersion(t, tab, "before the update", "v1")
+		if hidden, err := eval[bool](tab, `document.getElementById('update').hidden`); err != nil || !hidden {
+			t.Fatalf("the update notice shows before any update (hidden=%v, %v)", hidden, err)
+		}
 	}
 
 	s.rebuild(t, marked(t, s.Src, "v2"))
 	v2 := s.version(t)
-	// A second tab's navigation makes the browser check for an update.
-	other, closeOther := newTab(t, ctx)
-	if err := navigate(other, s.URL("about.html")); err != nil {
+	// The second tab opens another page: the browser checks for an update
+	// and finds one. With two tabs open it waits, and the page comes from v1.
+	if err := navigate(second, s.URL("index.html")); err != nil {
 		t.Fatal(err)
 	}
-	if err := until(other, 20*time.Second, `navigator.serviceWorker.getRegistration().then(r => !!(r && r.waiting))`, swState); err != nil {
+	if err := until(second, 20*time.Second, waitingReady, swState); err != nil {
 		t.Fatalf("no new worker waiting: %v", err)
 	}
-	closeOther()
-
-	// The old tab still shows v1, whole, and offers the update.
-	wctx, cancel := context.WithTimeout(old, 10*time.Second)
-	defer cancel()
-	if err := chromedp.Do(wctx, chromedp.WaitVisible(chromedp.ID("update"))); err != nil {
-		state, _ := eval[string](old, swState)
-		t.Fatalf("the update notice did not show: %v; %s", err, state)
+	for i, tab := range []context.Context{first, second} {
+		name := fmt.Sprintf("tab %d", i+1)
+		wctx, cancel := context.WithTimeout(tab, 10*time.Second)
+		err := chromedp.Do(wctx, chromedp.WaitVisible(chromedp.ID("update")))
+		cancel()
+		if err != nil {
+			state, _ := eval[string](tab, swState)
+			t.Fatalf("%s: the update notice did not show: %v; %s", name, err, state)
+		}
+		expectVersion(t, tab, name+" with the notice showing", "v1")
+		if said, _ := eval[string](tab, `document.getElementById('update-status').textContent`); said == "" {
+			t.Errorf("%s: the live region #update-status says nothing: screen readers miss the update", name)
+		}
 	}
-	expectVersion(t, old, "with the notice showing", "v1")
-	if said, _ := eval[string](old, `document.getElementById('update-status').textContent`); said == "" {
-		t.Error("the live region #update-status says nothing: screen readers miss the update")
-	}
 
-	if err := chromedp.Do(old, chromedp.Click(chromedp.ID("update-reload"))); err != nil {
+	if err := chromedp.Do(first, chromedp.Click(chromedp.ID("update-reload"))); err != nil {
 		t.Fatal(err)
 	}
-	// The click reloads the page once the new worker is in charge.
-	if err := until(old, 10*time.Second, fmt.Sprintf(`(async () => {
-	  const k = await caches.keys();
-	  return document.readyState === 'complete' && !!document.body &&
-	    getComputedStyle(document.body).getPropertyValue('--build').includes('v2') &&
-	    k.length === 1 && k[0] === %q;
-	})()`, "guide:"+s.Base+":"+v2), swState); err != nil {
-		t.Fatalf("after Reload: %v", err)
+	// The click reloads every tab once the new worker is in charge.
+	for i, tab := range []context.Context{first, second} {
+		name := fmt.Sprintf("tab %d after Reload", i+1)
+		if err := until(tab, 10*time.Second, `document.readyState === 'complete' && !!document.body &&
+		    getComputedStyle(document.body).getPropertyValue('--build').includes('v2')`, swState); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		expectVersion(t, tab, name, "v2")
+		if hidden, err := eval[bool](tab, `document.getElementById('update').hidden`); err != nil || !hidden {
+			t.Errorf("%s: the update notice still shows (hidden=%v, %v)", name, hidden, err)
+		}
 	}
-	expectVersion(t, old, "after Reload", "v2")
-	if hidden, err := eval[bool](old, `document.getElementById('update').hidden`); err != nil || !hidden {
-		t.Errorf("the update notice still shows after Reload (hidden=%v, %v)", hidden, err)
-	}
+	expectOnlyCache(t, first, s, v2)
 }

@@ -1,0 +1,52 @@
+package pipeline_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/okcguide/guide/internal/pipeline"
+	"github.com/okcguide/guide/internal/sitetest"
+)
+
+// The saved-copy status carries the age limit from hugo.toml and its
+// sentences in the page's language. It carries no date: the date it shows
+// is the reader's device's, so two builds of one source stay the same.
+func TestSavedCopyStatus(t *testing.T) {
+	src := sitetest.CopySite(t)
+	sitetest.Edit(t, src, "hugo.toml", "savedCopyMaxAgeDays = 180", "savedCopyMaxAgeDays = 30")
+	dest := build(t, src)
+	for _, page := range []string{"index.html", "es/when-to-call.html"} {
+		data, err := os.ReadFile(filepath.Join(dest, filepath.FromSlash(page)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tag := regexp.MustCompile(`<p id=saved [^>]*>`).Find(data)
+		if tag == nil {
+			t.Fatalf("%s has no #saved status", page)
+		}
+		for _, want := range []string{"role=status", "data-max-age-days=30", "{date}"} {
+			if !strings.Contains(string(tag), want) {
+				t.Errorf("%s: %s lacks %s", page, tag, want)
+			}
+		}
+	}
+}
+
+// A limit that is not a whole number of days, 0 or more, stops the build.
+func TestSavedCopyMaxAgeDaysInvalid(t *testing.T) {
+	for _, value := range []string{`"soon"`, "-5", "2.5"} {
+		t.Run(value, func(t *testing.T) {
+			src := sitetest.CopySite(t)
+			sitetest.Edit(t, src, "hugo.toml", "savedCopyMaxAgeDays = 180", "savedCopyMaxAgeDays = "+value)
+			_, err := pipeline.Build(context.Background(), pipeline.Options{Source: src, Dest: filepath.Join(t.TempDir(), "public")})
+			want := "hugo.toml: params.guide.savedCopyMaxAgeDays must be a whole number of days"
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("want an error containing %q, got %v", want, err)
+			}
+		})
+	}
+}
