@@ -24,6 +24,7 @@
   var sw = navigator.serviceWorker;
   var notice = document.getElementById('update');
   var saved = document.getElementById('saved');
+  var stale = document.getElementById('stale');
   var controlled = !!sw.controller;
   var reloading = false;
   var CHECK_EVERY = 3 * 60 * 1000;
@@ -56,15 +57,13 @@
     });
   }
   function showSaved() {
-    if (!saved || !sw.controller) return;
+    if (!saved || !stale || !sw.controller) return;
     var at = current();
     var date = new Date(at).toLocaleDateString(document.documentElement.lang, { dateStyle: 'long' });
-    var stale = at && !navigator.onLine && Date.now() - at > saved.getAttribute('data-max-age-days') * 864e5;
-    var text = saved.getAttribute('data-saved');
-    if (stale) text = saved.getAttribute('data-stale');
-    else if (at) text += ' ' + saved.getAttribute('data-checked');
-    saved.textContent = text.replace('{date}', date);
-    saved.className = stale ? 'saved stale' : 'saved';
+    var old = !!at && !navigator.onLine && Date.now() - at > stale.getAttribute('data-max-age-days') * 864e5;
+    saved.textContent = saved.getAttribute('data-saved') + (at ? ' ' + saved.getAttribute('data-checked').replace('{date}', date) : '');
+    stale.textContent = old ? stale.getAttribute('data-text').replace('{date}', date) : '';
+    stale.hidden = !old;
   }
 
   sw.addEventListener('controllerchange', function () {

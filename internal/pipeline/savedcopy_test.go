@@ -12,8 +12,8 @@ import (
 	"github.com/okcguide/guide/internal/sitetest"
 )
 
-// The saved-copy status carries the age limit from hugo.toml and its
-// sentences in the page's language. It carries no date: the date it shows
+// The saved-copy status and the notice of an old copy carry their
+// sentences in the page's language and the age limit from hugo.toml. It carries no date: the date it shows
 // is the reader's device's, so two builds of one source stay the same.
 func TestSavedCopyStatus(t *testing.T) {
 	src := sitetest.CopySite(t)
@@ -24,13 +24,18 @@ func TestSavedCopyStatus(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tag := regexp.MustCompile(`<p id=saved [^>]*>`).Find(data)
-		if tag == nil {
-			t.Fatalf("%s has no #saved status", page)
-		}
-		for _, want := range []string{"role=status", "data-max-age-days=30", "{date}"} {
-			if !strings.Contains(string(tag), want) {
-				t.Errorf("%s: %s lacks %s", page, tag, want)
+		for _, el := range []struct{ id, want string }{
+			{"saved", "{date}"},
+			{"stale", "data-max-age-days=30"},
+		} {
+			tag := regexp.MustCompile(`<p id=` + el.id + ` [^>]*>`).Find(data)
+			if tag == nil {
+				t.Fatalf("%s has no #%s status", page, el.id)
+			}
+			for _, want := range []string{"role=status", el.want} {
+				if !strings.Contains(string(tag), want) {
+					t.Errorf("%s: %s lacks %s", page, tag, want)
+				}
 			}
 		}
 	}
