@@ -59,9 +59,75 @@ func sameTree(t *testing.T, dest string, want map[string][]byte) bool {
 
 func TestUsage(t *testing.T) {
 	for _, args := range [][]string{{}, {"nope"}, {"build", "-nope"}, {"build", "extra"}} {
-		if code, _, _ := run(args...); code != cli.ExitUsage {
+		code, _, stderr := run(args...)
+		if code != cli.ExitUsage {
 			t.Errorf("guide %q: exit %d, want %d", args, code, cli.ExitUsage)
 		}
+		if len(args) < 2 && !strings.Contains(stderr, "usage: guide <command>") {
+			t.Errorf("guide %q does not print the usage:\n%s", args, stderr)
+		}
+	}
+}
+
+// A destination the system will not let us create is named in full, with
+// the reason in words.
+func TestDestinationCannotBeCreated(t *testing.T) {
+	if _, err := os.Stat("/proc/self"); err != nil {
+		t.Skip("needs /proc")
+	}
+	code, _, stderr := run("build", "-source", sitetest.CopySite(t), "-destination", "/proc/guide-out")
+	if code != cli.ExitFailed {
+		t.Fatalf("exit %d, want %d: %s", code, cli.ExitFailed, stderr)
+	}
+	want := "/proc/guide-out: cannot create the destination: /proc does not allow new folders"
+	if !strings.Contains(stderr, want) {
+		t.Errorf("stderr does not say %q:\n%s", want, stderr)
+	}
+	if strings.Contains(stderr, "not writable: no such file") {
+		t.Errorf("stderr gives the system's misleading reason:\n%s", stderr)
+	}
+}
+
+// Ctrl-C while the build is under way (its staging folder exists, so the
+// check has passed and render has begun) exits 130, removes the staging
+// folder and leaves the previous destination byte for byte as it was.
+func TestInterruptMidBuild(t *testing.T) {
+	dest, before := goodBuild(t)
+	// Enough pages that the build is still running when the signal lands.
+	src := sitetest.Synthetic(t, 400)
+	cmd := guide(src, dest)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	staging := publish.Staging(dest)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if _, err := os.Stat(staging); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the build never created its staging folder; stderr:\n%s", stderr.String())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != cli.ExitInterrupted {
+		t.Fatalf("exit %d after Ctrl-C mid-build, want %d; stderr:\n%s", code, cli.ExitInterrupted, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("stderr does not say the build was interrupted:\n%s", stderr.String())
+	}
+	if !sameTree(t, dest, before) {
+		t.Error("the previous destination changed")
+	}
+	if _, err := os.Stat(staging); !errors.Is(err, os.ErrNotExist) {
+		t.Error("the interrupted build left its staging folder")
 	}
 }
 

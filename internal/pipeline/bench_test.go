@@ -19,37 +19,6 @@ import (
 	"github.com/okcguide/guide/internal/sitetest"
 )
 
-// syntheticSite is the real site plus n generated pages of realistic
-// length, with headings, links between them and the phone shortcode. The
-// budgets are lifted: the benchmark measures speed, not a real guide.
-func syntheticSite(b testing.TB, n int) string {
-	src := sitetest.CopySite(b)
-	sitetest.Edit(b, src, "hugo.toml", "precache = 307200", "precache = 0")
-	return writeSynthetic(b, src, n)
-}
-
-// writeSynthetic adds n generated pages to the site in src.
-func writeSynthetic(b testing.TB, src string, n int) string {
-	dir := filepath.Join(src, "content", "bench")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		b.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(dir, "_index.md"), []byte("---\ntitle: Bench\ndescription: Generated pages.\n---\n"), 0o644)
-	para := "Call the non-emergency line when no one is in danger. Have the address ready. Say what happened and when. The dispatcher will tell you what comes next. "
-	for i := 0; i < n; i++ {
-		var s strings.Builder
-		fmt.Fprintf(&s, "---\ntitle: \"Page %d\"\ndescription: \"Generated page %d.\"\nweight: %d\n---\n\n", i, i, i)
-		for h := 1; h <= 4; h++ {
-			fmt.Fprintf(&s, "## Part %d\n\n%s%s\n\n", h, para, para)
-			fmt.Fprintf(&s, "- Call {{< phone \"nonEmergency\" >}} any time.\n- Read [page %d](page-%d.md).\n- Danger now: call {{< phone \"emergency\" >}}.\n\n", (i+1)%n, (i+1)%n)
-		}
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("page-%d.md", i)), []byte(s.String()), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
-	return src
-}
-
 // The synthetic site builds, with every generated page checked. Set
 // GUIDE_SYNTHETIC_OUT=DIR to also write the 1,000-page site to DIR, to
 // measure a real process on it, e.g.
@@ -57,9 +26,9 @@ func writeSynthetic(b testing.TB, src string, n int) string {
 //	/usr/bin/time -v go run ./cmd/guide build -source DIR -destination DIR/public
 func TestSyntheticSite(t *testing.T) {
 	n := 100
-	src := syntheticSite(t, n)
+	src := sitetest.Synthetic(t, n)
 	if out := os.Getenv("GUIDE_SYNTHETIC_OUT"); out != "" {
-		if err := os.CopyFS(out, os.DirFS(writeSynthetic(t, src, 1000))); err != nil {
+		if err := os.CopyFS(out, os.DirFS(sitetest.AddPages(t, src, 1000))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -80,7 +49,7 @@ func TestSyntheticSite(t *testing.T) {
 // guide held to Go's default collector settings (as the Hugo build is), and
 // the guide's peak RSS.
 func BenchmarkBuild(b *testing.B) {
-	src := syntheticSite(b, 1000)
+	src := sitetest.Synthetic(b, 1000)
 	out := b.TempDir()
 	var guide, guideGC100, hugo time.Duration
 	var rss int64

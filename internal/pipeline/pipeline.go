@@ -110,6 +110,10 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	tm.done("check")
+	// Ctrl-C during the check stops here, before render writes anything.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	staging, err := publish.Prepare(dest)
 	if err != nil {
 		return nil, err

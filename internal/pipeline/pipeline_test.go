@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -325,5 +326,22 @@ func TestOneContentSecurityPolicy(t *testing.T) {
 		if len(metas) != 1 || sitetest.Attr(metas[0], "content") != string(m[1]) {
 			t.Errorf("%s: CSP meta tags %d, want one with %q", name, len(metas), m[1])
 		}
+	}
+}
+
+// Ctrl-C during the content check stops the build before render: no
+// staging folder is made (nor even the destination's parent folder, which
+// the publish stage creates before render) and the destination is not
+// touched.
+func TestCancelledDuringCheckStopsBeforeRender(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "not-yet", "public")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := pipeline.Build(ctx, pipeline.Options{Source: sitetest.CopySite(t), Dest: dest})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Build: %v, want context.Canceled", err)
+	}
+	if _, err := os.Stat(filepath.Dir(dest)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a build cancelled during the check went on to prepare %s", filepath.Dir(dest))
 	}
 }

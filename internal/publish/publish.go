@@ -12,8 +12,10 @@ package publish
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/okcguide/guide/internal/diag"
 )
@@ -50,25 +52,55 @@ func Clean(dest string) error {
 func Prepare(dest string) (string, error) {
 	parent := filepath.Dir(dest)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", fmt.Errorf("%s: cannot create the destination's folder: %w", parent, diag.Cause(err))
+		return "", cannotCreate(dest, err)
 	}
 	if fi, err := os.Stat(dest); err == nil && !fi.IsDir() {
-		return "", fmt.Errorf("%s: the destination is a file, not a folder", dest)
+		return "", &diag.Error{File: dest, Msg: "the destination is a file, not a folder"}
 	}
 	if err := Clean(dest); err != nil {
-		return "", fmt.Errorf("%s: cannot remove a previous build's leftovers: %w", parent, diag.Cause(err))
+		return "", &diag.Error{File: dest, Msg: fmt.Sprintf("cannot remove a previous build's leftovers: %v", err)}
 	}
 	st := Staging(dest)
 	if err := os.Mkdir(st, 0o755); err != nil {
-		return "", fmt.Errorf("%s: the destination's folder is not writable: %w", parent, diag.Cause(err))
+		// The staging folder is the destination's hidden sibling: what
+		// stops it stops the destination too, so name the destination.
+		return "", cannotCreate(dest, &fs.PathError{Op: "mkdir", Path: parent, Err: diag.Cause(err)})
 	}
 	return st, nil
+}
+
+// cannotCreate explains why dest cannot be created: err is the failure to
+// make a folder at or above it.
+func cannotCreate(dest string, err error) error {
+	where := dest
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		where = pe.Path
+	}
+	cause := diag.Cause(err)
+	var why string
+	switch {
+	case errors.Is(cause, syscall.ENOTDIR):
+		why = where + " is a file, not a folder"
+	case errors.Is(cause, fs.ErrPermission), errors.Is(cause, syscall.EROFS):
+		why = fmt.Sprintf("%s is not writable (%v)", where, cause)
+	case errors.Is(cause, fs.ErrNotExist):
+		// The folder exists (MkdirAll made it) yet refuses new entries,
+		// like /proc.
+		why = where + " does not allow new folders"
+	default:
+		why = fmt.Sprintf("%s: %v", where, cause)
+	}
+	return &diag.Error{File: dest, Msg: "cannot create the destination: " + why}
 }
 
 // Swap puts staging in place of dest and removes the old tree.
 func Swap(staging, dest string) error {
 	if _, err := os.Stat(dest); errors.Is(err, os.ErrNotExist) {
-		return os.Rename(staging, dest)
+		if err := os.Rename(staging, dest); err != nil {
+			return &diag.Error{File: dest, Msg: fmt.Sprintf("cannot create: %v", diag.Cause(err))}
+		}
+		return nil
 	}
 	// Once the new tree is in place the build has succeeded; removing the
 	// old one is tidying, and what is left of it the next build removes.
@@ -78,11 +110,11 @@ func Swap(staging, dest string) error {
 	}
 	old := aside(dest)
 	if err := os.Rename(dest, old); err != nil {
-		return fmt.Errorf("%s: cannot replace: %w", dest, diag.Cause(err))
+		return &diag.Error{File: dest, Msg: fmt.Sprintf("cannot replace: %v", diag.Cause(err))}
 	}
 	if err := os.Rename(staging, dest); err != nil {
 		os.Rename(old, dest)
-		return fmt.Errorf("%s: cannot replace: %w", dest, diag.Cause(err))
+		return &diag.Error{File: dest, Msg: fmt.Sprintf("cannot replace: %v", diag.Cause(err))}
 	}
 	os.RemoveAll(old)
 	return nil
