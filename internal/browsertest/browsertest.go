@@ -18,8 +18,8 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// SkipLine is what a run without a browser says.
-const SkipLine = "BROWSER TESTS SKIPPED: no chromium found; install it (apt-get install chromium) or set GUIDE_CHROME; set GUIDE_REQUIRE_BROWSER=1 to make this fail"
+// skipLine is what a run without a browser says.
+const skipLine = "BROWSER TESTS SKIPPED: no chromium found; install it (apt-get install chromium) or set GUIDE_CHROME; set GUIDE_REQUIRE_BROWSER=1 to make this fail"
 
 var (
 	once    sync.Once
@@ -29,11 +29,11 @@ var (
 	missing bool  // no browser was found
 )
 
-// Required reports whether a missing browser is a failure.
-func Required() bool { return os.Getenv("GUIDE_REQUIRE_BROWSER") == "1" }
+// required reports whether a missing browser is a failure.
+func required() bool { return os.Getenv("GUIDE_REQUIRE_BROWSER") == "1" }
 
-// Find returns the browser to drive, or "" when there is none.
-func Find() (string, error) {
+// find returns the browser to drive, or "" when there is none.
+func find() (string, error) {
 	if p := os.Getenv("GUIDE_CHROME"); p != "" {
 		path, err := exec.LookPath(p)
 		if err != nil {
@@ -50,7 +50,7 @@ func Find() (string, error) {
 }
 
 func start() {
-	path, ferr := Find()
+	path, ferr := find()
 	if ferr != nil {
 		err = ferr
 		return
@@ -103,10 +103,10 @@ func Browser(t testing.TB) context.Context {
 	switch {
 	case err != nil:
 		t.Fatal(err)
-	case missing && Required():
+	case missing && required():
 		t.Fatal("GUIDE_REQUIRE_BROWSER=1 but no chromium found; install it (apt-get install chromium) or set GUIDE_CHROME")
 	case missing:
-		t.Skip(SkipLine)
+		t.Skip(skipLine)
 	}
 	return ctx
 }
@@ -117,12 +117,12 @@ func Browser(t testing.TB) context.Context {
 // with -v, and a skipped browser test must not pass unnoticed.
 func Close() {
 	stop()
-	if !missing || Required() {
+	if !missing || required() {
 		return
 	}
-	fmt.Fprintln(os.Stderr, SkipLine)
+	fmt.Fprintln(os.Stderr, skipLine)
 	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
-		fmt.Fprintln(tty, SkipLine)
+		fmt.Fprintln(tty, skipLine)
 		tty.Close()
 	}
 }

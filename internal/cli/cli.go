@@ -118,7 +118,7 @@ func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
 
 // report prints each problem on its own line.
 func report(w io.Writer, err error) {
-	for _, e := range diag.Lines(err) {
+	for _, e := range diag.AsList(err) {
 		fmt.Fprintln(w, e.Error())
 	}
 }

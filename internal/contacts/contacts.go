@@ -43,9 +43,6 @@ type Contacts struct {
 	Sources      []Source       `toml:"sources"`
 }
 
-// Numbers returns every phone number in the file.
-func (c *Contacts) Numbers() []Number { return []Number{c.NonEmergency, c.Emergency} }
-
 // Verified is the last-verified date as a time.
 func (c *Contacts) Verified() time.Time { return c.LastVerified.AsTime(time.UTC) }
 

@@ -23,14 +23,14 @@ type config struct {
 
 // Defaults used when hugo.toml does not set a value.
 const (
-	DefaultMaxGrade   = 8.0
-	DefaultMaxAgeDays = 365
+	defaultMaxGrade   = 8.0
+	defaultMaxAgeDays = 365
 )
 
 // loadConfig reads hugo.toml without running Hugo. Like Hugo, it matches
 // keys without regard to case. A missing file gives the defaults.
 func loadConfig(src string) (config, error) {
-	cfg := config{MaxGrade: DefaultMaxGrade, MaxAgeDays: DefaultMaxAgeDays, DefaultLang: "en", Langs: map[string]bool{}}
+	cfg := config{MaxGrade: defaultMaxGrade, MaxAgeDays: defaultMaxAgeDays, DefaultLang: "en", Langs: map[string]bool{}}
 	data, err := os.ReadFile(filepath.Join(src, configFile))
 	if errors.Is(err, os.ErrNotExist) {
 		cfg.Langs["en"] = true

@@ -43,8 +43,8 @@ import (
 	"github.com/okcguide/guide/internal/diag"
 )
 
-// WarningPrefix starts the message of every warning.
-const WarningPrefix = "warning: "
+// warningPrefix starts the message of every warning.
+const warningPrefix = "warning: "
 
 // Options configures one run of the linter.
 type Options struct {
@@ -157,7 +157,7 @@ func (l *linter) errorAt(file string, line, col int, rule, format string, args .
 func (l *linter) warnAt(file string, line, col int, rule, format string, args ...any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.warns = append(l.warns, &diag.Error{File: file, Line: line, Col: col, Rule: rule, Msg: WarningPrefix + fmt.Sprintf(format, args...)})
+	l.warns = append(l.warns, &diag.Error{File: file, Line: line, Col: col, Rule: rule, Msg: warningPrefix + fmt.Sprintf(format, args...)})
 }
 
 // contentFiles lists every markdown file under content/, as slash paths

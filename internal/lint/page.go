@@ -244,15 +244,6 @@ func (l *linter) phoneTables() string {
 	return strings.Join(names, ", ")
 }
 
-// shortcodeAt returns the shortcode that covers offset off, if any.
-func (p *page) shortcodeAt(off int) *shortcode {
-	i := sort.Search(len(p.shortcodes), func(i int) bool { return p.shortcodes[i].end > off })
-	if i < len(p.shortcodes) && p.shortcodes[i].start <= off {
-		return &p.shortcodes[i]
-	}
-	return nil
-}
-
 func lineStarts(data []byte) []int {
 	starts := []int{0}
 	for i, c := range data {

@@ -96,13 +96,13 @@ func (l *linter) checkBody(p *page) {
 		case *ast.CodeBlock, *ast.FencedCodeBlock:
 			for i := 0; i < n.Lines().Len(); i++ {
 				seg := n.Lines().At(i)
-				r := &run{}
+				r := &mappedText{}
 				r.add(seg.Value(p.body), seg.Start)
 				l.checkCodePhones(p, r)
 			}
 			return ast.WalkSkipChildren, nil
 		case *ast.CodeSpan:
-			r := &run{}
+			r := &mappedText{}
 			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 				if t, ok := c.(*ast.Text); ok {
 					r.add(t.Segment.Value(p.body), t.Segment.Start)

@@ -11,10 +11,10 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// run is a stretch of a block's text with where each byte came from in the
+// mappedText is a stretch of a block's text with where each byte came from in the
 // file, so a match found in the text can be reported at its place. Places
 // are kept per piece of text added (a span), not per byte.
-type run struct {
+type mappedText struct {
 	text  []byte
 	spans []span
 }
@@ -26,7 +26,7 @@ type span struct {
 	fixed   bool
 }
 
-func (r *run) add(b []byte, off int) {
+func (r *mappedText) add(b []byte, off int) {
 	if len(b) == 0 {
 		return
 	}
@@ -36,7 +36,7 @@ func (r *run) add(b []byte, off int) {
 
 // addAt adds text that has no place of its own in the file (a line break,
 // a typographer's quote), at offset off.
-func (r *run) addAt(s string, off int) {
+func (r *mappedText) addAt(s string, off int) {
 	if len(s) == 0 {
 		return
 	}
@@ -44,7 +44,7 @@ func (r *run) addAt(s string, off int) {
 	r.text = append(r.text, s...)
 }
 
-func (r *run) last() int {
+func (r *mappedText) last() int {
 	if len(r.text) == 0 {
 		return 0
 	}
@@ -52,7 +52,7 @@ func (r *run) last() int {
 }
 
 // offset is the file offset of byte i of the run's text.
-func (r *run) offset(i int) int {
+func (r *mappedText) offset(i int) int {
 	if len(r.text) == 0 {
 		return 0
 	}
@@ -77,13 +77,13 @@ const shortcodeMark = '\x01'
 // With prose true (for the reading grade) code and images are left out,
 // everything else is kept in one run, and each shortcode becomes one
 // shortcodeMark.
-func textRuns(p *page, block ast.Node, prose bool) []*run {
-	var runs []*run
-	cur := &run{}
+func textRuns(p *page, block ast.Node, prose bool) []*mappedText {
+	var runs []*mappedText
+	cur := &mappedText{}
 	flush := func() {
 		if len(cur.text) > 0 {
 			runs = append(runs, cur)
-			cur = &run{}
+			cur = &mappedText{}
 		}
 	}
 	var walk func(n ast.Node)
@@ -125,7 +125,7 @@ func textRuns(p *page, block ast.Node, prose bool) []*run {
 }
 
 // addProse adds body[a:z] to r, with each shortcode in it as one mark.
-func addProse(p *page, r *run, a, z int) {
+func addProse(p *page, r *mappedText, a, z int) {
 	scs := p.shortcodes
 	k := sort.Search(len(scs), func(k int) bool { return scs[k].end > a })
 	for a < z {

@@ -44,7 +44,7 @@ import (
 const (
 	IconSource     = "assets/icons/icon.svg"
 	WorkerTemplate = "assets/sw.js"
-	OfflinePage    = "offline.html"
+	offlinePage    = "offline.html"
 )
 
 // Options describes the site for the manifest.
@@ -77,8 +77,6 @@ type Result struct {
 	Precache []Entry
 	// Version names this build's cache; it changes when any entry does.
 	Version string
-	// Written lists the files this stage wrote (relative, slash-separated).
-	Written []string
 }
 
 type icon struct {
@@ -111,7 +109,6 @@ func Run(opts Options) (*Result, error) {
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			return err
 		}
-		res.Written = append(res.Written, name)
 		return nil
 	}
 
@@ -157,8 +154,8 @@ func Run(opts Options) (*Result, error) {
 	if err := write("_headers", headers(res.Precache, opts.CSP)); err != nil {
 		return nil, err
 	}
-	if !hasEntry(res.Precache, OfflinePage) {
-		return nil, &diag.Error{File: "content/offline.md", Msg: "missing: the offline page (" + OfflinePage + ") was not rendered"}
+	if !hasEntry(res.Precache, offlinePage) {
+		return nil, &diag.Error{File: "content/offline.md", Msg: "missing: the offline page (" + offlinePage + ") was not rendered"}
 	}
 	tmpl, err := os.ReadFile(filepath.Join(opts.Source, WorkerTemplate))
 	if err != nil {
@@ -172,7 +169,6 @@ func Run(opts Options) (*Result, error) {
 	if err := write("sw.js", sw); err != nil {
 		return nil, err
 	}
-	sort.Strings(res.Written)
 	return res, nil
 }
 

@@ -5,7 +5,9 @@
 //	is written) → verify (links, budgets) → publish (atomic swap into the
 //	destination)
 //
-// Each stage is its own package; this one only wires them together, so a
+// Each stage is its own package. This one wires them together, and before
+// any stage runs it checks the source and destination folders and the
+// files every build reads. Everything is built in a staging folder, so a
 // failure at any stage leaves the destination as it was.
 package pipeline
 
@@ -215,7 +217,7 @@ func stages(ctx context.Context, src, dir string, opts Options, tm *timer) (*Sum
 		ThemeColor:      str(site.Params["themecolor"]),
 		BackgroundColor: str(site.Params["backgroundcolor"]),
 		CSP:             str(site.Params["csp"]),
-		Minify:          shrink.File,
+		Minify:          shrink.Minify,
 	})
 	if err != nil {
 		return nil, err

@@ -5,7 +5,7 @@
 // On Linux the two directories are exchanged with renameat2(RENAME_EXCHANGE)
 // and the old tree, now in the staging path, is removed afterwards. Where
 // that call is missing, the old tree is first renamed aside; a crash between
-// the two renames leaves it there, under a clearly named path that Clean
+// the two renames leaves it there, under a clearly named path that clean
 // puts back or removes on the next build.
 package publish
 
@@ -31,9 +31,9 @@ func aside(dest string) string {
 	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".guide-old")
 }
 
-// Clean removes what an interrupted build left next to dest. If dest is
+// clean removes what an interrupted build left next to dest. If dest is
 // missing but an old tree was set aside, the old tree is put back first.
-func Clean(dest string) error {
+func clean(dest string) error {
 	if _, err := os.Stat(dest); errors.Is(err, os.ErrNotExist) {
 		if _, err := os.Stat(aside(dest)); err == nil {
 			if err := os.Rename(aside(dest), dest); err != nil {
@@ -57,7 +57,7 @@ func Prepare(dest string) (string, error) {
 	if fi, err := os.Stat(dest); err == nil && !fi.IsDir() {
 		return "", &diag.Error{File: dest, Msg: "the destination is a file, not a folder"}
 	}
-	if err := Clean(dest); err != nil {
+	if err := clean(dest); err != nil {
 		return "", &diag.Error{File: dest, Msg: fmt.Sprintf("cannot remove a previous build's leftovers: %v", err)}
 	}
 	st := Staging(dest)

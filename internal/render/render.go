@@ -1,4 +1,4 @@
-// Package render is the first stage of the guide's build: it runs Hugo, as
+// Package render is the build stage after the content check: it runs Hugo, as
 // a library, over the site's source directory and writes the rendered,
 // minified site into a staging directory.
 //
@@ -50,9 +50,6 @@ type Options struct {
 
 // Site is what the render produced, for later stages.
 type Site struct {
-	// Pages is the number of pages Hugo rendered (home, sections, pages),
-	// all languages; the 404 pages are not counted.
-	Pages int
 	// Params is the site's [params] table.
 	Params map[string]any
 	// Languages lists language codes, default first.
@@ -135,11 +132,6 @@ func Render(opts Options) (*Site, error) {
 		lang := s.Language().Lang
 		site.Languages = append(site.Languages, lang)
 		site.Title[lang] = s.Title()
-		for _, p := range s.Pages() {
-			if p.IsPage() || p.IsSection() || p.IsHome() {
-				site.Pages++
-			}
-		}
 	}
 	return site, nil
 }

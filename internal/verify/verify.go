@@ -241,7 +241,7 @@ func (g gzipSizer) size(rel string) int64 {
 	if err != nil {
 		return 0
 	}
-	n := GzipSize(data)
+	n := gzipSize(data)
 	g.cache[rel] = n
 	return n
 }
@@ -255,8 +255,8 @@ func (g gzipSizer) pageSize(pg *page) int64 {
 	return n
 }
 
-// GzipSize is the size of data compressed with gzip at the best level.
-func GzipSize(data []byte) int64 {
+// gzipSize is the size of data compressed with gzip at the best level.
+func gzipSize(data []byte) int64 {
 	var buf bytes.Buffer
 	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 	w.Write(data)

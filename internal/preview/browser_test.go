@@ -1,4 +1,4 @@
-package serve_test
+package preview_test
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 
 	"github.com/okcguide/guide/internal/browsertest"
 	"github.com/okcguide/guide/internal/pipeline"
-	"github.com/okcguide/guide/internal/serve"
+	"github.com/okcguide/guide/internal/preview"
 	"github.com/okcguide/guide/internal/sitetest"
 )
 
@@ -160,7 +160,7 @@ func TestBrowserOldServiceWorkerGetsOutOfTheWay(t *testing.T) {
 
 	var pln net.Listener
 	for i := 0; ; i++ {
-		if pln, err = serve.Listen(port); err == nil {
+		if pln, err = preview.Listen(port); err == nil {
 			break
 		}
 		if i == 50 {
