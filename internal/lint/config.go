@@ -59,7 +59,7 @@ func loadConfig(src string) (config, error) {
 	}
 	lint, _ := get(m, "params", "guide", "lint").(map[string]any)
 	bad := func(key, want string) error {
-		return &diag.Error{File: configFile, Line: keyLine(string(data), key), Rule: "config", Msg: "[params.guide.lint] " + key + " must be " + want}
+		return &diag.Error{File: configFile, Line: diag.TOMLLine(data, "params", "guide", "lint", key), Rule: "config", Msg: "[params.guide.lint] " + key + " must be " + want}
 	}
 	switch v := get(lint, "maxGrade").(type) {
 	case nil:
@@ -104,18 +104,4 @@ func get(m map[string]any, keys ...string) any {
 		}
 	}
 	return v
-}
-
-// keyLine is the 1-based line where key is set ("key =" or "key:"), or 0.
-func keyLine(data, key string) int {
-	for i, line := range strings.Split(data, "\n") {
-		t := strings.TrimSpace(line)
-		if len(t) > len(key) && strings.EqualFold(t[:len(key)], key) {
-			rest := strings.TrimLeft(t[len(key):], " \t")
-			if strings.HasPrefix(rest, "=") || strings.HasPrefix(rest, ":") {
-				return i + 1
-			}
-		}
-	}
-	return 0
 }

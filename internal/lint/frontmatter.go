@@ -8,7 +8,11 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/okcguide/guide/internal/diag"
 )
 
 // decodeFrontMatter parses p.fmText with the libraries Hugo uses (goccy's
@@ -112,33 +116,39 @@ func (p *page) fmValue(key string) any {
 // fmKeyLine is the file line where a top-level front matter key is set,
 // or the front matter's first line when it cannot be found.
 func (p *page) fmKeyLine(key string) int {
-	for i, line := range strings.Split(p.fmText, "\n") {
-		t := line
-		if p.fmFormat == "json" {
-			t = strings.TrimLeft(t, " \t{,")
-		} else if strings.HasPrefix(t, " ") || strings.HasPrefix(t, "\t") {
-			continue // not a top-level key
-		}
-		quote := ""
-		if strings.HasPrefix(t, `"`) || strings.HasPrefix(t, "'") {
-			quote, t = t[:1], t[1:]
-		}
-		if len(t) < len(key) || !strings.EqualFold(t[:len(key)], key) {
-			continue
-		}
-		rest := t[len(key):]
-		if quote != "" {
-			if !strings.HasPrefix(rest, quote) {
-				continue
-			}
-			rest = rest[1:]
-		}
-		rest = strings.TrimLeft(rest, " \t")
-		if strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "=") {
-			return p.fmLine + i
-		}
+	n := 0
+	switch p.fmFormat {
+	case "toml":
+		n = diag.TOMLLine([]byte(p.fmText), key)
+	case "yaml", "json": // JSON is YAML too, for the parser
+		n = yamlKeyLine([]byte(p.fmText), key)
+	}
+	if n > 0 {
+		return p.fmLine + n - 1
 	}
 	return max(p.fmLine, 1)
+}
+
+// yamlKeyLine is the 1-based line where the YAML mapping in data sets the
+// top-level key (any case), or 0.
+func yamlKeyLine(data []byte, key string) int {
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil || len(f.Docs) == 0 {
+		return 0
+	}
+	var values []*ast.MappingValueNode
+	switch m := f.Docs[0].Body.(type) {
+	case *ast.MappingNode:
+		values = m.Values
+	case *ast.MappingValueNode:
+		values = []*ast.MappingValueNode{m}
+	}
+	for _, v := range values {
+		if tok := v.Key.GetToken(); tok != nil && strings.EqualFold(tok.Value, key) && tok.Position != nil {
+			return tok.Position.Line
+		}
+	}
+	return 0
 }
 
 // fmString is a front matter value as text, and whether it is text.

@@ -44,7 +44,7 @@ func loadPhones(src string) (*phoneBook, error) {
 	if err := toml.Unmarshal(data, &m); err != nil {
 		return nil, &diag.Error{File: contacts.File, Msg: "invalid TOML: " + err.Error()}
 	}
-	b := &phoneBook{keys: map[string]string{}, tables: map[string]bool{}, verified: c.Verified(), line: keyLine(string(data), "lastVerified")}
+	b := &phoneBook{keys: map[string]string{}, tables: map[string]bool{}, verified: c.Verified(), line: diag.TOMLLine(data, "lastVerified")}
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

@@ -62,6 +62,10 @@ type Options struct {
 	// Minify, if set, shrinks each file before it is written, so that
 	// revisions and sizes are those of the bytes that are served.
 	Minify func(name string, data []byte) ([]byte, error)
+	// Preview leaves out the service worker, which would cache pages
+	// while an editor changes them; the icons and manifest every page
+	// links to are still written.
+	Preview bool
 }
 
 // Entry is one precached file: its path relative to the site's root and a
@@ -103,11 +107,12 @@ func Run(opts Options) (*Result, error) {
 			}
 		}
 		p := filepath.Join(opts.Dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
+		err := os.MkdirAll(filepath.Dir(p), 0o755)
+		if err == nil {
+			err = os.WriteFile(p, data, 0o644)
 		}
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			return err
+		if err != nil {
+			return &diag.Error{File: name, Msg: "cannot write into the staging folder: " + diag.Cause(err).Error()}
 		}
 		return nil
 	}
@@ -165,6 +170,9 @@ func Run(opts Options) (*Result, error) {
 	sw, err := fillWorker(tmpl, res)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Preview {
+		return res, nil
 	}
 	if err := write("sw.js", sw); err != nil {
 		return nil, err

@@ -20,8 +20,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gohugoio/hugo/common/hmaps"
-
 	"github.com/okcguide/guide/internal/contacts"
 	"github.com/okcguide/guide/internal/diag"
 	"github.com/okcguide/guide/internal/lint"
@@ -99,7 +97,7 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	if fi, err := os.Stat(src); err != nil || !fi.IsDir() {
-		return nil, fmt.Errorf("%s: the source directory does not exist", opts.Source)
+		return nil, &diag.Error{File: opts.Source, Msg: "the source directory does not exist"}
 	}
 	tm := newTimer()
 	if err := checkDestination(src, dest); err != nil {
@@ -145,11 +143,11 @@ var requiredAssets = []string{"assets/css/main.css", "assets/js/register.js", of
 // it: the build replaces the destination folder whole.
 func checkDestination(src, dest string) error {
 	if dest == src || strings.HasPrefix(src, dest+string(filepath.Separator)) {
-		return fmt.Errorf("%s: the destination holds the site's source; choose another folder, like public", dest)
+		return &diag.Error{File: dest, Msg: "the destination holds the site's source; choose another folder, like public"}
 	}
 	for _, name := range []string{"hugo.toml", "go.mod", ".git", "content"} {
 		if _, err := os.Stat(filepath.Join(dest, name)); err == nil {
-			return fmt.Errorf("%s: the destination has %s in it, so it is not a build folder; choose another folder, like public", dest, name)
+			return &diag.Error{File: dest, Msg: fmt.Sprintf("the destination has %s in it, so it is not a build folder; choose another folder, like public", name)}
 		}
 	}
 	return nil
@@ -218,23 +216,18 @@ func stages(ctx context.Context, src, dir string, opts Options, tm *timer) (*Sum
 		BackgroundColor: str(site.Params["backgroundcolor"]),
 		CSP:             str(site.Params["csp"]),
 		Minify:          shrink.Minify,
+		Preview:         opts.Preview,
 	})
 	if err != nil {
 		return nil, err
 	}
 	tm.done("offline")
-	if opts.Preview {
-		// A preview keeps the icons and manifest every page links to, but
-		// not the service worker: it would cache pages while they change.
-		if err := os.Remove(filepath.Join(dir, "sw.js")); err != nil {
-			return nil, err
-		}
-	} else {
+	if !opts.Preview {
 		for _, e := range res.Precache {
 			precache = append(precache, e.Path)
 		}
 	}
-	budgets, err := budgetsFrom(src, site.Params)
+	budgets, err := verify.ParseBudgets(src, site.Params)
 	if err != nil {
 		return nil, err
 	}
@@ -250,64 +243,7 @@ func stages(ctx context.Context, src, dir string, opts Options, tm *timer) (*Sum
 	return sum, nil
 }
 
-// table reads a TOML table from Hugo's config, whatever map type Hugo
-// gave it.
-func table(v any) map[string]any {
-	switch m := v.(type) {
-	case map[string]any:
-		return m
-	case hmaps.Params:
-		return m
-	}
-	return nil
-}
-
 func str(v any) string {
 	s, _ := v.(string)
 	return s
-}
-
-// budgetsFrom reads [params.guide.budgets] from the site config in src.
-// A budget that is not a whole number of bytes is an error at its line.
-func budgetsFrom(src string, params map[string]any) (verify.Budgets, error) {
-	b := verify.DefaultBudgets
-	bmt := table(table(params["guide"])["budgets"])
-	var errs diag.List
-	set := func(key string, dst *int64) {
-		switch v := bmt[key].(type) {
-		case nil:
-		case int:
-			*dst = int64(v)
-		case int64:
-			*dst = v
-		case float64:
-			*dst = int64(v)
-		default:
-			errs = append(errs, &diag.Error{File: "hugo.toml", Line: configLine(src, key),
-				Msg: fmt.Sprintf("params.guide.budgets: %s must be a number of bytes, like 14336, not %v", key, v)})
-		}
-		if *dst < 0 {
-			errs = append(errs, &diag.Error{File: "hugo.toml", Line: configLine(src, key),
-				Msg: fmt.Sprintf("params.guide.budgets: %s must be 0 (no limit) or more", key)})
-		}
-	}
-	set("pagegzip", &b.PageGzip)
-	set("jsgzip", &b.JSGzip)
-	set("precache", &b.Precache)
-	if len(errs) > 0 {
-		return b, errs
-	}
-	return b, nil
-}
-
-// configLine finds the line of hugo.toml that sets key (any case).
-func configLine(src, key string) int {
-	data, _ := os.ReadFile(filepath.Join(src, "hugo.toml"))
-	for i, l := range strings.Split(string(data), "\n") {
-		f := strings.Fields(strings.ReplaceAll(l, "=", " = "))
-		if len(f) > 1 && strings.EqualFold(f[0], key) && f[1] == "=" {
-			return i + 1
-		}
-	}
-	return 0
 }

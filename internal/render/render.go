@@ -9,7 +9,6 @@ package render
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -206,7 +205,7 @@ func convert(src string, c *logCapture, err error) error {
 		list = append(list, parse(src, err.Error()))
 	}
 	if len(list) == 0 {
-		return errors.New("hugo: build failed")
+		return &diag.Error{Msg: "hugo: the build failed without saying why"}
 	}
 	return dedupe(list)
 }
