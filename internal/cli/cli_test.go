@@ -167,7 +167,7 @@ func TestBadInputKeepsDestination(t *testing.T) {
 		{name: "missing partial", setup: func(t *testing.T, src string) []string {
 			sitetest.Edit(t, src, "layouts/_partials/nav.html", `partial "href.html"`, `partial "nope.html"`)
 			return nil
-		}, want: `layouts/_partials/nav.html:5:16: error calling partial: partial "nope.html" not found`},
+		}, want: `layouts/_partials/nav.html:5:16: partial "nope.html" not found`},
 		{name: "error in a shortcode template", setup: func(t *testing.T, src string) []string {
 			sitetest.Edit(t, src, "layouts/_shortcodes/phone.html", "{{- $key := .Get 0 -}}", "{{- $key := .Get 0 -}}{{ .NoSuchField }}")
 			return nil
