@@ -60,9 +60,6 @@ func real(t *testing.T) (string, map[string][]byte) {
 }
 
 func TestMain(m *testing.M) {
-	if mode := os.Getenv("GUIDE_BENCH_BUILD"); mode != "" {
-		os.Exit(benchBuildProcess(mode))
-	}
 	code := m.Run()
 	if realSite.dir != "" {
 		os.RemoveAll(realSite.dir)
