@@ -26,6 +26,10 @@ func Staging(dest string) string {
 	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".guide-staging")
 }
 
+// exchange swaps two directories in one step, or fails where the system
+// cannot; tests replace it to take the two-rename path.
+var exchange = renameExchange
+
 // aside is where the old tree waits during a two-rename swap.
 func aside(dest string) string {
 	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".guide-old")
