@@ -4,16 +4,19 @@
 // The browser is GUIDE_CHROME, or the first of chromium, chromium-browser
 // and google-chrome on PATH. With none, the tests skip and Close prints one
 // loud line saying how to enable them; with GUIDE_REQUIRE_BROWSER=1 (as CI
-// sets) they fail instead.
+// sets) they fail instead. It also has the helpers every browser test
+// uses: a fresh browser context, navigation, evaluation and waiting.
 package browsertest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -124,5 +127,71 @@ func Close() {
 	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
 		fmt.Fprintln(tty, skipLine)
 		tty.Close()
+	}
+}
+
+// NewBrowserContext returns a context for a new, empty browser context in
+// the shared browser (its own storage, service workers and caches), with
+// one blank tab, that ends after timeout or with the test.
+func NewBrowserContext(t testing.TB, timeout time.Duration) context.Context {
+	t.Helper()
+	tctx, cancelTimeout := context.WithTimeout(Browser(t), timeout)
+	ctx, cancel := chromedp.NewContext(tctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(func() {
+		cancel()
+		cancelTimeout()
+	})
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("opening a browser context: %v", err)
+	}
+	return ctx
+}
+
+// Navigate loads url in the tab.
+func Navigate(ctx context.Context, url string) error {
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		return fmt.Errorf("loading %s: %w", url, err)
+	}
+	return nil
+}
+
+// Eval evaluates a JavaScript expression in the tab, awaiting a promise.
+func Eval[T any](ctx context.Context, expr string) (T, error) {
+	return chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+}
+
+// Until evaluates expr every 10 ms (through reloads) until it is true, and
+// returns when it first was; after timeout it fails, with what describe
+// (another expression; "" for none) says about the page then.
+func Until(ctx context.Context, timeout time.Duration, expr, describe string) (time.Time, error) {
+	deadline := time.Now().Add(timeout)
+	var lastErr error
+	for {
+		ok, err := Eval[bool](ctx, expr)
+		if err == nil && ok {
+			return time.Now(), nil
+		}
+		if err != nil {
+			lastErr = err
+		}
+		if time.Now().After(deadline) {
+			msg := fmt.Sprintf("not true within %s: %s", timeout, expr)
+			if describe != "" {
+				state, derr := Eval[string](ctx, describe)
+				if derr != nil {
+					state = derr.Error()
+				}
+				msg += "; page state: " + state
+			}
+			if lastErr != nil {
+				msg += "; last error: " + lastErr.Error()
+			}
+			return time.Time{}, errors.New(msg)
+		}
+		select {
+		case <-ctx.Done():
+			return time.Time{}, ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
 }
