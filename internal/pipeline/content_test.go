@@ -1,8 +1,19 @@
-package content_test
+package pipeline_test
+
+// These tests check what the guide says, on a real build of the site:
+//
+//   - every English page has a Spanish translation (content/<name>.es.md)
+//     with the same front matter keys and the same phone shortcodes, built
+//     to es/<name>.html with <html lang="es">; the two link to each other
+//     with hreflang alternates and with the footer's language switch, and
+//     links inside a Spanish page stay in Spanish;
+//   - okcpd-non-emergency.vcf, the contact card both home pages link to, is
+//     a strict vCard 4.0 whose number, organization, URL and hours come
+//     from data/contacts.toml (card_test.go);
+//   - each home page carries schema.org JSON-LD built from the same data.
 
 import (
 	"bytes"
-	"context"
 	"encoding/xml"
 	"net/url"
 	"os"
@@ -16,7 +27,6 @@ import (
 	"github.com/pelletier/go-toml/v2"
 	"golang.org/x/net/html"
 
-	"github.com/okcguide/guide/internal/pipeline"
 	"github.com/okcguide/guide/internal/sitetest"
 )
 
@@ -68,27 +78,6 @@ func readFacts(t *testing.T, src string) facts {
 	}
 	f.Hours247 = i18n.Hours247
 	return f
-}
-
-// build builds the site in src with the pipeline and returns the tree.
-func build(t *testing.T, src string) map[string][]byte {
-	t.Helper()
-	dest := filepath.Join(t.TempDir(), "public")
-	if _, err := pipeline.Build(context.Background(), pipeline.Options{Source: src, Dest: dest}); err != nil {
-		t.Fatalf("build failed:\n%v", err)
-	}
-	return sitetest.ReadTree(t, dest)
-}
-
-var realTree map[string][]byte
-
-// real builds the repository's own site once per test binary.
-func real(t *testing.T) map[string][]byte {
-	t.Helper()
-	if realTree == nil {
-		realTree = build(t, sitetest.CopySite(t))
-	}
-	return realTree
 }
 
 // translation is one English page and its Spanish translation, as source
@@ -174,7 +163,7 @@ func linkTo(t *testing.T, tree map[string][]byte, from string, n *html.Node) str
 // other as its translation: in a hreflang alternate in the head and in the
 // footer's language switch.
 func TestEveryPageHasSpanish(t *testing.T) {
-	tree := real(t)
+	_, tree := real(t)
 	for _, tr := range translations(t) {
 		t.Run(tr.name, func(t *testing.T) {
 			en, es := sitetest.ParseHTML(t, tr.en, tree[tr.en]), sitetest.ParseHTML(t, tr.es, tree[tr.es])
@@ -328,7 +317,7 @@ func TestTranslationsKeepTheShape(t *testing.T) {
 // in-page links (the decision steps) land on the ids Hugo gave the Spanish
 // headings.
 func TestSpanishLinksStayInSpanish(t *testing.T) {
-	tree := real(t)
+	_, tree := real(t)
 	fragments := map[string]int{}
 	for _, tr := range translations(t) {
 		for _, p := range []string{tr.en, tr.es} {
@@ -381,7 +370,7 @@ func TestSpanishLinksStayInSpanish(t *testing.T) {
 // The About pages say the Spanish pages are translations and that the
 // English version is the one to follow.
 func TestTranslationNotice(t *testing.T) {
-	tree := real(t)
+	_, tree := real(t)
 	es := strings.ToLower(sitetest.Text(sitetest.ParseHTML(t, "es/about.html", tree["es/about.html"])))
 	for _, want := range []string{"traducción", "versión en inglés"} {
 		if !strings.Contains(es, want) {
@@ -399,7 +388,7 @@ func TestTranslationNotice(t *testing.T) {
 // Spanish pages are in the sitemap (unless their front matter leaves them
 // out) and in the service worker's precache list.
 func TestSpanishInSitemapAndPrecache(t *testing.T) {
-	tree := real(t)
+	_, tree := real(t)
 	var sm struct {
 		URLs []struct {
 			Loc string `xml:"loc"`

@@ -1,4 +1,4 @@
-package content_test
+package pipeline_test
 
 import (
 	"bytes"
@@ -230,7 +230,7 @@ func checkCard(t *testing.T, data []byte, f facts) {
 // The contact card is a strict vCard 4.0 with the number, name, URL and
 // hours from data/contacts.toml, precached for offline use.
 func TestContactCard(t *testing.T) {
-	tree := real(t)
+	_, tree := real(t)
 	const card = "okcpd-non-emergency.vcf"
 	data, ok := tree[card]
 	if !ok {
@@ -248,7 +248,7 @@ func TestContactCard(t *testing.T) {
 // Both home pages link to the one contact card, with download and the
 // translated "save the number" text.
 func TestHomePagesLinkTheCard(t *testing.T) {
-	tree := real(t)
+	_, tree := real(t)
 	root := sitetest.RepoRoot(t)
 	for _, home := range []struct{ page, i18n string }{{"index.html", "en"}, {"es/index.html", "es"}} {
 		var msgs struct {
@@ -369,7 +369,7 @@ func checkLD(t *testing.T, name string, sd structuredData, f facts) {
 // Each home page carries the same structured data, from the data file;
 // no other page does.
 func TestStructuredData(t *testing.T) {
-	tree := real(t)
+	_, tree := real(t)
 	f := readFacts(t, sitetest.RepoRoot(t))
 	en := jsonLD(t, "index.html", tree["index.html"])
 	es := jsonLD(t, "es/index.html", tree["es/index.html"])
@@ -431,7 +431,7 @@ url = "https://www.okc.gov/"
 			t.Fatal(err)
 		}
 	}
-	tree := build(t, src)
+	tree := sitetest.ReadTree(t, build(t, src))
 	card := tree["okcpd-non-emergency.vcf"]
 	checkCard(t, card, f)
 	if !bytes.Contains(card, []byte("\r\n ")) {
