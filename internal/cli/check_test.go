@@ -2,7 +2,9 @@ package cli_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -117,7 +119,7 @@ Call <b>405-297-1212</b> for small matters.
 
 // Warnings do not stop a build; they are printed with the build's log.
 func TestBuildPrintsLintWarnings(t *testing.T) {
-	src := sitetest.Site(t, `-- content/why-it-matters.md --
+	src := sitetest.Site(t, `-- content/news.md --
 ---
 title: "Why it matters"
 description: "Using the right number keeps 911 free for emergencies."
@@ -131,7 +133,27 @@ The right number helps everyone.
 	if code != cli.ExitOK {
 		t.Fatalf("exit %d, want 0\nstderr: %s", code, stderr)
 	}
-	if !strings.Contains(stderr, "content/why-it-matters.md:4:1: stale: warning: lastVerified is 2020-01-01") {
+	if !strings.Contains(stderr, "content/news.md:4:1: stale: warning: lastVerified is 2020-01-01") {
 		t.Errorf("no stale warning in stderr:\n%s", stderr)
+	}
+}
+
+// A Spanish page missing a heading of its English twin fails guide check,
+// at the Spanish file and the line where the two part.
+func TestCheckTranslationMissingAHeading(t *testing.T) {
+	src := sitetest.CopySite(t)
+	sitetest.Edit(t, src, "content/about.es.md", "## De dónde vienen los datos\n", "")
+	code, stdout, stderr := run("check", "-source", src)
+	if code != cli.ExitFailed {
+		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(src, "content", "about.es.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := 1 + strings.Count(string(data[:strings.Index(string(data), "## Funciona sin conexión")]), "\n")
+	want := fmt.Sprintf(`content/about.es.md:%d: translation: missing a heading before this heading: content/about.md has "Where the facts come from"`, next)
+	if !strings.Contains(stdout, want) {
+		t.Errorf("stdout does not say %q:\n%s", want, stdout)
 	}
 }

@@ -289,7 +289,7 @@ func TestInterruptedBuild(t *testing.T) {
 		t.Skip("starts many processes")
 	}
 	dest, oldTree := goodBuild(t)
-	src := sitetest.Site(t, "-- content/why-it-matters.md --\n---\ntitle: Why it matters\ndescription: Using the right number keeps 911 free.\nweight: 60\nlastVerified: 2026-11-25\n---\n\nThe right number helps everyone. New text.\n")
+	src := sitetest.Site(t, "-- content/news.md --\n---\ntitle: Why it matters\ndescription: Using the right number keeps 911 free.\nweight: 60\nlastVerified: 2026-11-25\n---\n\nThe right number helps everyone. New text.\n")
 	newDest := filepath.Join(t.TempDir(), "public")
 	if code, _, stderr := run("build", "-source", src, "-destination", newDest); code != 0 {
 		t.Fatal(stderr)

@@ -27,6 +27,7 @@ import (
 	"github.com/okcguide/guide/internal/publish"
 	"github.com/okcguide/guide/internal/render"
 	"github.com/okcguide/guide/internal/shrink"
+	"github.com/okcguide/guide/internal/structure"
 	"github.com/okcguide/guide/internal/verify"
 )
 
@@ -198,6 +199,9 @@ func stages(ctx context.Context, src, dir string, opts Options, tm *timer) (*Sum
 	site, err := render.Render(render.Options{Source: src, Dest: dir, Environment: env, Log: opts.Log})
 	if err != nil {
 		return nil, err
+	}
+	if errs := structure.Check(site.Hugo, src); len(errs) > 0 {
+		return nil, errs
 	}
 	tm.done("render")
 	if err := ctx.Err(); err != nil {

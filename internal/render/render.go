@@ -58,6 +58,8 @@ type Site struct {
 	Languages []string
 	// Title is the site's title per language code.
 	Title map[string]string
+	// Hugo is Hugo's model of the built site, for the rules that check it.
+	Hugo *hugolib.HugoSites
 }
 
 // Render renders opts.Source into opts.Dest.
@@ -126,7 +128,7 @@ func Render(opts Options) (*Site, error) {
 		return nil, convert(src, capture, fmt.Errorf("logged %d error(s)", n))
 	}
 
-	site := &Site{Params: map[string]any{}, Title: map[string]string{}}
+	site := &Site{Params: map[string]any{}, Title: map[string]string{}, Hugo: sites}
 	for k, v := range sites.Sites[0].Params() {
 		site.Params[k] = v
 	}
