@@ -10,71 +10,72 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/gohugoio/hugo/common/herrors"
+	"github.com/gohugoio/hugo/parser/metadecoders"
 	"github.com/pelletier/go-toml/v2"
 
 	"github.com/okcguide/guide/internal/diag"
 )
 
-// decodeFrontMatter parses p.fmText with the libraries Hugo uses (goccy's
-// YAML, go-toml v2, encoding/json). A syntax error is reported at its own
-// line in the file.
+// decodeFrontMatter parses p.fmText with Hugo's own decoders
+// (parser/metadecoders), so a page means to the linter what it means to
+// Hugo. A syntax error is reported at its own line in the file, from the
+// position in Hugo's file error.
 func (l *linter) decodeFrontMatter(p *page) bool {
-	data := []byte(p.fmText)
-	m := map[string]any{}
-	var line, col int // within the front matter, 1-based
-	var err error
-	switch p.fmFormat {
-	case "yaml":
-		var v any
-		err = yaml.Unmarshal(data, &v)
-		var ye yaml.Error
-		if errors.As(err, &ye) {
-			if tok := ye.GetToken(); tok != nil && tok.Position != nil {
-				line, col = tok.Position.Line, tok.Position.Column
-			}
-			err = errors.New(ye.GetMessage())
-		}
-		if err == nil {
-			switch v := v.(type) {
-			case nil:
-			case map[string]any:
-				m = v
-			default:
-				err = errors.New("the front matter must be a list of keys and values, like title: About")
-				line, col = 1, 1
-			}
-		}
-	case "toml":
-		err = toml.Unmarshal(data, &m)
-		var de *toml.DecodeError
-		if errors.As(err, &de) {
-			line, col = de.Position()
-			err = errors.New(de.Error())
-		}
-	case "json":
-		err = json.Unmarshal(data, &m)
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			line, col = offsetPos(data, int(se.Offset)-1) // Offset is just past the bad byte
-		case errors.As(err, &te):
-			line, col = offsetPos(data, int(te.Offset)-1)
-		}
-	default:
-		err = errors.New("Org-mode front matter in a markdown page; use YAML between --- lines")
-		line = 1
+	format := metadecoders.FormatFromString(p.fmFormat)
+	if format == "" || format == metadecoders.ORG {
+		l.errorAt(p.rel, max(p.fmLine, 1), 0, "front-matter", "Org-mode front matter in a markdown page; use YAML between --- lines")
+		return false
 	}
+	data := []byte(p.fmText)
+	m, err := metadecoders.Default.UnmarshalToMap(data, format)
 	if err != nil {
+		line, col, msg := errorAt(err, data)
 		at := p.fmLine
 		if line > 0 {
 			at += line - 1
 		}
-		l.errorAt(p.rel, at, col, "front-matter", "invalid %s: %s", strings.ToUpper(p.fmFormat), oneLine(err.Error()))
+		l.errorAt(p.rel, at, col, "front-matter", "invalid %s: %s", strings.ToUpper(p.fmFormat), oneLine(msg))
 		return false
 	}
 	p.fm = m
 	return true
+}
+
+// errorAt finds where in data a decoding error is (1-based; 0 when
+// unknown) from the parser's own error, which Hugo's decoder wraps, and
+// says what is wrong in an editor's words where the parser's are obscure.
+func errorAt(err error, data []byte) (line, col int, msg string) {
+	var ye yaml.Error
+	var de *toml.DecodeError
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &ye):
+		if tok := ye.GetToken(); tok != nil && tok.Position != nil {
+			line, col = tok.Position.Line, tok.Position.Column
+		}
+		var v any
+		if yaml.Unmarshal(data, &v) == nil {
+			if _, isMap := v.(map[string]any); !isMap {
+				return 1, 1, "the front matter must be a list of keys and values, like title: About"
+			}
+		}
+		return line, col, ye.GetMessage()
+	case errors.As(err, &de):
+		line, col = de.Position()
+		return line, col, de.Error()
+	case errors.As(err, &se):
+		line, col = offsetPos(data, int(se.Offset)-1) // Offset is just past the bad byte
+		return line, col, se.Error()
+	case errors.As(err, &te):
+		line, col = offsetPos(data, int(te.Offset)-1)
+		return line, col, te.Error()
+	}
+	if fe := herrors.UnwrapFileError(err); fe != nil {
+		line = fe.Position().LineNumber
+	}
+	return line, 0, herrors.Cause(err).Error()
 }
 
 // offsetPos turns a byte offset in data into a 1-based line and column.
