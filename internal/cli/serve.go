@@ -21,8 +21,8 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	if *port < 0 || *port > 65535 {
-		fmt.Fprintf(stderr, "guide serve: -port %d is not a port number; use 1 to 65535\n", *port)
+	if err := preview.CheckPort(*port); err != nil {
+		fmt.Fprintf(stderr, "guide serve: -%v\n", err)
 		return ExitUsage
 	}
 	ctx, stop := interruptible()

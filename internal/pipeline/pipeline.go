@@ -98,8 +98,8 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	if fi, err := os.Stat(src); err != nil || !fi.IsDir() {
-		return nil, &diag.Error{File: opts.Source, Msg: "the source directory does not exist"}
+	if err := render.CheckSource(opts.Source); err != nil {
+		return nil, err
 	}
 	tm := newTimer()
 	if err := checkDestination(src, dest); err != nil {

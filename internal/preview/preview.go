@@ -80,11 +80,20 @@ func (e *portInUseError) Error() string {
 	return fmt.Sprintf("port %d is in use; try -port %d", e.Port, e.Suggest)
 }
 
+// CheckPort says what is wrong with port as a port to serve on, if
+// anything: 1 to 65535, or 0 for a free one.
+func CheckPort(port int) error {
+	if port < 0 || port > 65535 {
+		return fmt.Errorf("port %d is not a port number; use 1 to 65535", port)
+	}
+	return nil
+}
+
 // Listen opens port on 127.0.0.1 (0 picks a free port). When the port is
 // taken it returns a *portInUseError.
 func Listen(port int) (net.Listener, error) {
-	if port < 0 || port > 65535 {
-		return nil, fmt.Errorf("port %d is not a port number; use 1 to 65535", port)
+	if err := CheckPort(port); err != nil {
+		return nil, err
 	}
 	ln, err := listen(port)
 	if err == nil {

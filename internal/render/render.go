@@ -62,6 +62,18 @@ type Site struct {
 	Hugo *hugolib.HugoSites
 }
 
+// CheckSource says what is wrong with source as a site's source folder:
+// that it is not a folder, or has no hugo.toml.
+func CheckSource(source string) error {
+	if fi, err := os.Stat(source); err != nil || !fi.IsDir() {
+		return &diag.Error{File: source, Msg: "the source directory does not exist"}
+	}
+	if _, err := os.Stat(filepath.Join(source, "hugo.toml")); err != nil {
+		return &diag.Error{File: "hugo.toml", Msg: "missing: the source directory has no hugo.toml (is -source the guide's folder?)"}
+	}
+	return nil
+}
+
 // Render renders opts.Source into opts.Dest.
 func Render(opts Options) (*Site, error) {
 	src, err := filepath.Abs(opts.Source)
@@ -72,11 +84,8 @@ func Render(opts Options) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	if fi, err := os.Stat(src); err != nil || !fi.IsDir() {
-		return nil, &diag.Error{File: opts.Source, Msg: "the source directory does not exist"}
-	}
-	if _, err := os.Stat(filepath.Join(src, "hugo.toml")); err != nil {
-		return nil, &diag.Error{File: "hugo.toml", Msg: "missing: the source directory has no hugo.toml (is -source the guide's folder?)"}
+	if err := CheckSource(opts.Source); err != nil {
+		return nil, err
 	}
 	env := opts.Environment
 	if env == "" {
