@@ -105,19 +105,12 @@ func Run(opts Options) (*Result, error) {
 		now:        now,
 		phones:     data,
 		shortcodes: shortcodes,
-		pages:      map[string]*page{},
 	}
-	// Pages are read, then checked, on all cores: checking a page reads
-	// other pages (link targets) but changes only the shared problem lists,
-	// which errorAt and warnAt guard. The lists are sorted at the end, so
+	// Pages are read, then checked, on all cores: checking a page changes
+	// only the shared problem lists, which errorAt and warnAt guard. The lists are sorted at the end, so
 	// the output does not depend on the order of work.
 	pages := make([]*page, len(files))
 	parallel(len(files), func(i int) { pages[i] = l.read(files[i]) })
-	for _, p := range pages {
-		if p.doc != nil {
-			l.pages[p.lang+":"+p.key] = p
-		}
-	}
 	parallel(len(pages), func(i int) { l.checkPage(pages[i]) })
 	l.checkDataAge()
 	l.errs.Sort()
@@ -143,7 +136,6 @@ type linter struct {
 	now        time.Time
 	phones     *phoneBook
 	shortcodes map[string]bool
-	pages      map[string]*page // by "lang:key", for link targets
 	errs       diag.List
 	warns      diag.List
 }

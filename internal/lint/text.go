@@ -3,9 +3,7 @@ package lint
 import (
 	"bytes"
 	"sort"
-	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/util"
@@ -194,80 +192,4 @@ func nodePos(n ast.Node) int {
 		}
 	}
 	return 0
-}
-
-// headingIDs gives each heading the id Hugo will: Hugo's "github" style
-// (lower case, spaces to hyphens, punctuation dropped) over the heading's
-// plain text, with -1, -2 … added to repeats. It returns id → offset.
-func headingIDs(p *page) map[string]int {
-	ids := map[string]int{}
-	_ = ast.Walk(p.doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		h, ok := n.(*ast.Heading)
-		if !entering || !ok {
-			return ast.WalkContinue, nil
-		}
-		txt := hugoTextPlain(h, p.body)
-		if h.Lines().Len() > 1 {
-			parts := strings.Split(txt, "\n")
-			txt = parts[len(parts)-1]
-		}
-		id := anchor(txt)
-		if id == "" {
-			id = "heading"
-		}
-		if _, dup := ids[id]; dup {
-			for i := 1; ; i++ {
-				try := id + "-" + strconv.Itoa(i)
-				if _, dup := ids[try]; !dup {
-					id = try
-					break
-				}
-			}
-		}
-		ids[id] = nodePos(h)
-		return ast.WalkSkipChildren, nil
-	})
-	return ids
-}
-
-// hugoTextPlain is Hugo's render.TextPlain: the text Hugo makes a heading's
-// id from. Like Hugo's, it follows only the first child of nested nodes.
-func hugoTextPlain(n ast.Node, src []byte) string {
-	var b bytes.Buffer
-	var to func(c ast.Node)
-	to = func(c ast.Node) {
-		if c == nil {
-			return
-		}
-		switch c := c.(type) {
-		case *ast.RawHTML:
-		case *ast.String:
-			b.Write(c.Value)
-		case *ast.Text:
-			b.Write(c.Segment.Value(src))
-			if c.HardLineBreak() || c.SoftLineBreak() {
-				b.WriteByte('\n')
-			}
-		default:
-			to(c.FirstChild())
-		}
-	}
-	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-		to(c)
-	}
-	return string(util.ResolveEntityNames(b.Bytes()))
-}
-
-// anchor is Hugo's github-style id for a heading's text.
-func anchor(s string) string {
-	var b strings.Builder
-	for _, r := range strings.TrimSpace(s) {
-		switch {
-		case r == '-' || r == ' ':
-			b.WriteRune('-')
-		case r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
 }

@@ -2,8 +2,10 @@
 // page model, after render and before the offline stage: what Hugo parsed
 // and rendered is what is checked, with no second markdown parser.
 //
-// Its rule today is translation parity: a page's translation keeps the
-// shape of the default language's page: the same headings at the same levels (from Hugo's
+// Its rules: every #fragment in a link names a heading of the page it
+// links to (the ids Hugo gave the headings, from Fragments); and
+// translation parity: a page's translation keeps the shape of the default
+// language's page: the same headings at the same levels (from Hugo's
 // Fragments), the same shortcodes (so numbers come from the data, never
 // typed) and as many list items. A difference is an error at the twin's
 // file and line.
@@ -12,6 +14,7 @@ package structure
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -31,6 +34,13 @@ const rule = "translation"
 func Check(sites *hugolib.HugoSites, src string) diag.List {
 	ctx := context.Background()
 	var errs diag.List
+	for _, s := range sites.Sites {
+		for _, p := range s.Pages() {
+			if p.File() != nil {
+				errs = append(errs, checkFragments(ctx, src, p)...)
+			}
+		}
+	}
 	for _, p := range sites.Sites[0].Pages() {
 		if p.File() == nil || !(p.IsPage() || p.IsSection() || p.IsHome()) {
 			continue
@@ -159,7 +169,62 @@ func abs(n int) int {
 	return n
 }
 
+// checkFragments checks each link in p's markdown that has a #fragment:
+// the page it names (found with Hugo's GetPage, as the link render hook
+// finds it; p itself for "#id") has a heading with that id in Hugo's
+// Fragments. A page that does not exist is the render hook's to report.
+func checkFragments(ctx context.Context, src string, p page.Page) diag.List {
+	var errs diag.List
+	raw := p.RawContent()
+	first := firstLine(p, raw)
+	for _, m := range linkRe.FindAllStringSubmatchIndex(raw, -1) {
+		dest := raw[m[2]:m[3]]
+		u, err := url.Parse(dest)
+		if err != nil || u.Fragment == "" || u.Scheme != "" || u.Host != "" {
+			continue
+		}
+		target := p
+		if u.Path != "" {
+			if target, err = p.GetPage(u.Path); err != nil || target == nil {
+				continue
+			}
+		}
+		f := target.Fragments(ctx)
+		if f != nil && f.Identifiers.Contains(u.Fragment) {
+			continue
+		}
+		ids := "none"
+		if f != nil && len(f.Identifiers) > 0 {
+			ids = strings.Join(f.Identifiers, ", ")
+		}
+		what := "this page"
+		if target != p && target.File() != nil {
+			what = diag.Rel(src, target.File().Filename())
+		}
+		line := first + strings.Count(raw[:m[0]], "\n")
+		col := m[0] - strings.LastIndexByte(raw[:m[0]], '\n')
+		errs = append(errs, &diag.Error{File: diag.Rel(src, p.File().Filename()), Line: line, Col: col, Rule: "link-target",
+			Msg: fmt.Sprintf("%s has no heading with the id %q (its ids: %s)", what, u.Fragment, ids)})
+	}
+	return errs
+}
+
+// firstLine is the line of p's source file where its content (raw, after
+// the front matter) starts.
+func firstLine(p page.Page, raw string) int {
+	data, err := os.ReadFile(p.File().Filename())
+	if err != nil {
+		return 1
+	}
+	if i := strings.Index(string(data), raw); i >= 0 {
+		return 1 + strings.Count(string(data[:i]), "\n")
+	}
+	return 1
+}
+
 var (
+	// A markdown inline link or image: [text](dest) or [text](dest "title").
+	linkRe        = regexp.MustCompile(`\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)`)
 	shortcodeRe   = regexp.MustCompile(`\{\{[<%]\s*([^>%]*?)\s*[>%]\}\}`)
 	listItemRe    = regexp.MustCompile(`(?m)^\s*(?:[-*+]|\d+\.) `)
 	headingLineRe = regexp.MustCompile(`(?m)^ {0,3}#{1,6}(?:[ \t]|$)`)
@@ -184,12 +249,7 @@ func headings(ctx context.Context, p page.Page) []heading {
 	// Hugo's model has no source lines; the n-th heading line of the
 	// markdown is the n-th heading.
 	raw := p.RawContent()
-	first := 1
-	if data, err := os.ReadFile(p.File().Filename()); err == nil {
-		if i := strings.Index(string(data), raw); i >= 0 {
-			first += strings.Count(string(data[:i]), "\n")
-		}
-	}
+	first := firstLine(p, raw)
 	ms := headingLineRe.FindAllStringIndex(raw, -1)
 	for i, m := range ms {
 		if i >= len(out) {
