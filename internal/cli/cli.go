@@ -81,7 +81,7 @@ func build(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stdout, sum)
 	if *timings {
 		for _, st := range sum.Stages {
-			fmt.Fprintf(stdout, "  %-8s %v\n", st.Name, st.Took.Round(time.Millisecond))
+			fmt.Fprintf(stdout, "  %-9s %v\n", st.Name, st.Took.Round(time.Millisecond))
 		}
 	}
 	return ExitOK

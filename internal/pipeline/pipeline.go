@@ -201,10 +201,11 @@ func stages(ctx context.Context, src, dir string, opts Options, tm *timer) (*Sum
 	if err != nil {
 		return nil, err
 	}
+	tm.done("render")
 	if errs := structure.Check(site.Hugo, src); len(errs) > 0 {
 		return nil, errs
 	}
-	tm.done("render")
+	tm.done("structure")
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
