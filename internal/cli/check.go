@@ -4,9 +4,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/okcguide/guide/internal/diag"
 	"github.com/okcguide/guide/internal/lint"
+	"github.com/okcguide/guide/internal/render"
+	"github.com/okcguide/guide/internal/structure"
 )
 
 // check runs the content linter and prints each problem as
@@ -19,7 +23,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	source := fs.String("source", ".", "the guide's source `folder` (with hugo.toml, content/, layouts/, data/)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: guide check [-source folder]")
-		fmt.Fprintln(stderr, "\nChecks every page in content/: phone numbers, headings, links, raw HTML,\nfront matter, reading grade and the last-verified dates.")
+		fmt.Fprintln(stderr, "\nChecks every page in content/: phone numbers, headings, links, raw HTML,\nfront matter, reading grade and the last-verified dates; then renders the\nsite and checks that each translation keeps its page's shape.")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args); !ok {
@@ -29,6 +33,13 @@ func check(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		report(stderr, err)
 		return ExitFailed
+	}
+	if len(res.Errors) == 0 {
+		// The rules on Hugo's model of the site need a render; one that
+		// fails reports why, as a build would.
+		if errs := checkStructure(*source); len(errs) > 0 {
+			res.Errors = append(res.Errors, errs...)
+		}
 	}
 	all := append(append(diag.List{}, res.Errors...), res.Warnings...)
 	all.Sort()
@@ -47,4 +58,23 @@ func count(n int, what string) string {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// checkStructure renders the site into a temporary folder and runs the
+// rules on Hugo's model of it (structure.Check).
+func checkStructure(source string) diag.List {
+	src, err := filepath.Abs(source)
+	if err != nil {
+		return diag.AsList(err)
+	}
+	tmp, err := os.MkdirTemp("", "guide-check-")
+	if err != nil {
+		return diag.AsList(err)
+	}
+	defer os.RemoveAll(tmp)
+	site, err := render.Render(render.Options{Source: src, Dest: tmp})
+	if err != nil {
+		return diag.AsList(err)
+	}
+	return structure.Check(site.Hugo, src)
 }

@@ -3,14 +3,18 @@ package cli_test
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/tools/txtar"
 
 	"github.com/okcguide/guide/internal/cli"
 	"github.com/okcguide/guide/internal/publish"
@@ -59,9 +63,75 @@ func sameTree(t *testing.T, dest string, want map[string][]byte) bool {
 
 func TestUsage(t *testing.T) {
 	for _, args := range [][]string{{}, {"nope"}, {"build", "-nope"}, {"build", "extra"}} {
-		if code, _, _ := run(args...); code != cli.ExitUsage {
+		code, _, stderr := run(args...)
+		if code != cli.ExitUsage {
 			t.Errorf("guide %q: exit %d, want %d", args, code, cli.ExitUsage)
 		}
+		if len(args) < 2 && !strings.Contains(stderr, "usage: guide <command>") {
+			t.Errorf("guide %q does not print the usage:\n%s", args, stderr)
+		}
+	}
+}
+
+// A destination the system will not let us create is named in full, with
+// the reason in words.
+func TestDestinationCannotBeCreated(t *testing.T) {
+	if _, err := os.Stat("/proc/self"); err != nil {
+		t.Skip("needs /proc")
+	}
+	code, _, stderr := run("build", "-source", sitetest.CopySite(t), "-destination", "/proc/guide-out")
+	if code != cli.ExitFailed {
+		t.Fatalf("exit %d, want %d: %s", code, cli.ExitFailed, stderr)
+	}
+	want := "/proc/guide-out: cannot create the destination: /proc does not allow new folders"
+	if !strings.Contains(stderr, want) {
+		t.Errorf("stderr does not say %q:\n%s", want, stderr)
+	}
+	if strings.Contains(stderr, "not writable: no such file") {
+		t.Errorf("stderr gives the system's misleading reason:\n%s", stderr)
+	}
+}
+
+// Ctrl-C while the build is under way (its staging folder exists, so the
+// check has passed and render has begun) exits 130, removes the staging
+// folder and leaves the previous destination byte for byte as it was.
+func TestInterruptMidBuild(t *testing.T) {
+	dest, before := goodBuild(t)
+	// Enough pages that the build is still running when the signal lands.
+	src := sitetest.Synthetic(t, 400)
+	cmd := guide(src, dest)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	staging := publish.Staging(dest)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if _, err := os.Stat(staging); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the build never created its staging folder; stderr:\n%s", stderr.String())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != cli.ExitInterrupted {
+		t.Fatalf("exit %d after Ctrl-C mid-build, want %d; stderr:\n%s", code, cli.ExitInterrupted, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("stderr does not say the build was interrupted:\n%s", stderr.String())
+	}
+	if !sameTree(t, dest, before) {
+		t.Error("the previous destination changed")
+	}
+	if _, err := os.Stat(staging); !errors.Is(err, os.ErrNotExist) {
+		t.Error("the interrupted build left its staging folder")
 	}
 }
 
@@ -79,105 +149,105 @@ func TestBuildSummary(t *testing.T) {
 	}
 }
 
+var update = flag.Bool("update", false, "rewrite the want files in testdata/build-errors/*.txtar from what guide build prints")
+
 // Every kind of bad input fails with a message naming the file (and line,
 // where there is one) and leaves the previous build exactly as it was.
+// Each case is testdata/build-errors/NAME.txtar: files written over a copy
+// of the real site, a comment whose first line says what is wrong, and a
+// "want" file with the error lines guide build prints (warnings aside),
+// with the site's folder written $SRC and a spare folder $TMP. Lines of
+// the comment may change the site or the command line:
+//
+//	remove: PATH          delete a file of the site
+//	empty: PATH           replace a folder of the site with an empty one
+//	unreadable: PATH      make a file of the site a link to nothing
+//	edit: PATH "OLD" "NEW"  replace the Go-quoted OLD with NEW in a file
+//	file: PATH            create an empty file
+//	args: ARGS...         add arguments to guide build
 func TestBadInputKeepsDestination(t *testing.T) {
-	cases := []struct {
-		name    string
-		archive string // files to write over the real site
-		setup   func(t *testing.T, src string) (args []string)
-		want    string // must appear in stderr
-	}{
-		{name: "invalid YAML front matter", archive: "-- content/community.md --\n---\ntitle: [oops\n---\nHi.\n", want: "content/community.md:2:"},
-		{name: "invalid TOML front matter", archive: "-- content/community.md --\n+++\ntitle = \n+++\nHi.\n", want: "content/community.md:2:"},
-		{name: "unknown shortcode", archive: "-- content/community.md --\n---\ntitle: Community\ndescription: Talks.\n---\n\nCall {{< phnoe \"nonEmergency\" >}}.\n", want: "content/community.md:6:"},
-		{name: "shortcode without its parameter", archive: "-- content/community.md --\n---\ntitle: Community\ndescription: Talks.\n---\n\nCall {{< phone >}}.\n", want: "content/community.md:6:"},
-		{name: "shortcode naming an unknown contact", archive: "-- content/community.md --\n---\ntitle: Community\ndescription: Talks.\n---\n\nCall {{< phone \"fire\" >}}.\n", want: "content/community.md:6:"},
-		{name: "broken template", archive: "-- layouts/page.html --\n{{ define \"main\" }}\n<h1>{{ .Title }</h1>\n{{ end }}\n", want: "layouts/page.html:2"},
-		{name: "error in the base template", setup: func(t *testing.T, src string) []string {
-			sitetest.Edit(t, src, "layouts/baseof.html", "<title>", "<title>{{ .NoSuchField }}")
-			return nil
-		}, want: "layouts/baseof.html:7:"},
-		{name: "missing partial", setup: func(t *testing.T, src string) []string {
-			sitetest.Edit(t, src, "layouts/_partials/nav.html", `partial "href.html"`, `partial "nope.html"`)
-			return nil
-		}, want: `layouts/_partials/nav.html:5:16: error calling partial: partial "nope.html" not found`},
-		{name: "error in a shortcode template", setup: func(t *testing.T, src string) []string {
-			sitetest.Edit(t, src, "layouts/_shortcodes/phone.html", "{{- $key := .Get 0 -}}", "{{- $key := .Get 0 -}}{{ .NoSuchField }}")
-			return nil
-		}, want: "layouts/_shortcodes/phone.html:3:"},
-		{name: "link to a missing page", archive: "-- content/community.md --\n---\ntitle: Community\ndescription: Talks.\n---\n\nRead [the rules](rules.md).\n", want: "content/community.md:6:"},
-		{name: "non-UTF-8 content", archive: "-- content/community.md --\n---\ntitle: Community\ndescription: Talks.\n---\n\nCaf\xe9 talks.\n", want: "content/community.md"},
-		{name: "binary file in content", archive: "-- content/photo.md --\n\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\n", want: "content/photo.md"},
-		{name: "unreadable file", setup: func(t *testing.T, src string) []string {
-			p := filepath.Join(src, "content", "community.md")
-			if os.Geteuid() == 0 {
-				// root reads any file; a dangling link is unreadable to all.
-				os.Remove(p)
-				if err := os.Symlink(filepath.Join(src, "nowhere.md"), p); err != nil {
-					t.Fatal(err)
-				}
-			} else if err := os.Chmod(p, 0); err != nil {
+	files, _ := filepath.Glob(filepath.Join("testdata", "build-errors", "*.txtar"))
+	if len(files) == 0 {
+		t.Fatal("no testdata/build-errors/*.txtar")
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			a, err := txtar.ParseFile(file)
+			if err != nil {
 				t.Fatal(err)
 			}
-			return nil
-		}, want: "content/community.md"},
-		{name: "empty content", setup: func(t *testing.T, src string) []string {
-			os.RemoveAll(filepath.Join(src, "content"))
-			os.Mkdir(filepath.Join(src, "content"), 0o755)
-			return nil
-		}, want: "content"},
-		{name: "missing contacts data", setup: func(t *testing.T, src string) []string {
-			os.Remove(filepath.Join(src, "data", "contacts.toml"))
-			return nil
-		}, want: "data/contacts.toml"},
-		{name: "invalid contacts data", archive: "-- data/contacts.toml --\n\n[nonEmergency]\ndisplay = \"(405) 297-1212\"\ntel = +1 405\n", want: "data/contacts.toml:4:"},
-		{name: "contacts data missing a number", archive: "-- data/contacts.toml --\n\n[nonEmergency]\ndisplay = \"(405) 297-1212\"\nhours = \"24/7\"\n[emergency]\ndisplay = \"911\"\ntel = \"911\"\n[organization]\nname = \"x\"\nareaServed = \"y\"\n[website]\nurl = \"https://www.okc.gov/\"\n[source]\nen = \"x\"\n", want: "data/contacts.toml:2: [nonEmergency] needs tel"},
-		{name: "invalid icon SVG", archive: "-- assets/icons/icon.svg --\n<svg xmlns=\"http://www.w3.org/2000/svg\"><path d=\n", want: "assets/icons/icon.svg"},
-		{name: "destination not writable", setup: func(t *testing.T, src string) []string {
-			file := filepath.Join(t.TempDir(), "a-file")
-			os.WriteFile(file, nil, 0o644)
-			return []string{"-destination", filepath.Join(file, "public")}
-		}, want: "a-file"},
-		{name: "destination is the source", setup: func(t *testing.T, src string) []string {
-			return []string{"-destination", src}
-		}, want: "the destination holds the site's source"},
-		{name: "destination holds the source", setup: func(t *testing.T, src string) []string {
-			return []string{"-destination", filepath.Dir(src)}
-		}, want: "the destination holds the site's source"},
-		{name: "missing stylesheet", setup: func(t *testing.T, src string) []string {
-			os.Remove(filepath.Join(src, "assets", "css", "main.css"))
-			return nil
-		}, want: "assets/css/main.css: missing"},
-		{name: "source does not exist", setup: func(t *testing.T, src string) []string {
-			return []string{"-source", filepath.Join(src, "missing")}
-		}, want: "missing: the source directory does not exist"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
 			dest, before := goodBuild(t)
-			src := sitetest.Site(t, tc.archive)
+			src := sitetest.CopySite(t)
+			tmp := t.TempDir()
+			var want []byte
+			for _, f := range a.Files {
+				if f.Name == "want" {
+					want = f.Data
+					continue
+				}
+				sitetest.Apply(t, src, string(txtar.Format(&txtar.Archive{Files: []txtar.File{f}})))
+			}
 			args := []string{"build", "-source", src, "-destination", dest}
-			if tc.setup != nil {
-				args = append(args, tc.setup(t, src)...)
+			expand := func(s string) string { return strings.NewReplacer("$SRC", src, "$TMP", tmp).Replace(s) }
+			for _, line := range strings.Split(string(a.Comment), "\n")[1:] {
+				verb, arg, ok := strings.Cut(line, ": ")
+				if !ok {
+					continue
+				}
+				p := filepath.Join(src, filepath.FromSlash(arg))
+				switch verb {
+				case "remove":
+					if err := os.Remove(p); err != nil {
+						t.Fatal(err)
+					}
+				case "empty":
+					os.RemoveAll(p)
+					os.Mkdir(p, 0o755)
+				case "unreadable":
+					unreadable(t, p)
+				case "edit":
+					name, rest, _ := strings.Cut(arg, " ")
+					old, rest := unquote(t, rest)
+					nu, _ := unquote(t, rest)
+					sitetest.Edit(t, src, name, old, nu)
+				case "file":
+					os.WriteFile(expand(arg), nil, 0o644)
+				case "args":
+					for _, f := range strings.Fields(arg) {
+						args = append(args, expand(f))
+					}
+				default:
+					t.Fatalf("%s: unknown line %q", file, line)
+				}
 			}
 			code, stdout, stderr := run(args...)
 			if code != cli.ExitFailed {
 				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, cli.ExitFailed, stdout, stderr)
 			}
-			if !strings.Contains(stderr, tc.want) {
-				t.Errorf("stderr does not name %q:\n%s", tc.want, stderr)
-			}
+			var got strings.Builder
 			for _, line := range strings.Split(strings.TrimSpace(stderr), "\n") {
-				if strings.HasPrefix(line, "WARN") {
+				if strings.HasPrefix(line, "WARN") || strings.Contains(line, ": warning: ") {
 					continue
 				}
 				if strings.Contains(line, "goroutine ") || strings.Contains(line, "panic") || strings.Contains(line, "logged ") {
 					t.Errorf("not a clear message: %s", line)
 				}
-				if strings.Contains(line, src+"/") && tc.name != "source does not exist" {
-					t.Errorf("message uses an absolute source path: %s", line)
+				got.WriteString(strings.NewReplacer(src, "$SRC", filepath.Dir(src), "$SRC/..", tmp, "$TMP").Replace(line) + "\n")
+			}
+			if *update {
+				for i := range a.Files {
+					if a.Files[i].Name == "want" {
+						a.Files[i].Data = []byte(got.String())
+					}
 				}
+				if want == nil {
+					a.Files = append(a.Files, txtar.File{Name: "want", Data: []byte(got.String())})
+				}
+				if err := os.WriteFile(file, txtar.Format(a), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			} else if got.String() != string(want) {
+				t.Errorf("%s: guide build printed:\n%s\nwant:\n%s", file, got.String(), want)
 			}
 			if !sameTree(t, dest, before) {
 				t.Error("the previous destination changed")
@@ -189,6 +259,29 @@ func TestBadInputKeepsDestination(t *testing.T) {
 	}
 }
 
+// unquote reads one Go-quoted string from the start of s and returns it
+// and the rest of s.
+func unquote(t *testing.T, s string) (string, string) {
+	t.Helper()
+	s = strings.TrimSpace(s)
+	q, err := strconv.QuotedPrefix(s)
+	if err != nil {
+		t.Fatalf("want a quoted string at %q: %v", s, err)
+	}
+	u, _ := strconv.Unquote(q)
+	return u, s[len(q):]
+}
+
+// unreadable makes the file at p a link to nothing, which no one can read
+// (root reads a file whatever its mode).
+func unreadable(t *testing.T, p string) {
+	t.Helper()
+	os.Remove(p)
+	if err := os.Symlink(p+".nowhere", p); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // A build killed at any moment leaves the old tree or the new one, never a
 // mix; the next build cleans up what the killed one left.
 func TestInterruptedBuild(t *testing.T) {
@@ -196,7 +289,7 @@ func TestInterruptedBuild(t *testing.T) {
 		t.Skip("starts many processes")
 	}
 	dest, oldTree := goodBuild(t)
-	src := sitetest.Site(t, "-- content/why-it-matters.md --\n---\ntitle: Why it matters\ndescription: Using the right number keeps 911 free.\nweight: 60\nlastVerified: 2026-11-25\n---\n\nThe right number helps everyone. New text.\n")
+	src := sitetest.Site(t, "-- content/news.md --\n---\ntitle: Why it matters\ndescription: Using the right number keeps 911 free.\nweight: 60\nlastVerified: 2026-11-25\n---\n\nThe right number helps everyone. New text.\n")
 	newDest := filepath.Join(t.TempDir(), "public")
 	if code, _, stderr := run("build", "-source", src, "-destination", newDest); code != 0 {
 		t.Fatal(stderr)

@@ -6,7 +6,7 @@ import (
 	"io"
 
 	"github.com/okcguide/guide/internal/diag"
-	preview "github.com/okcguide/guide/internal/serve"
+	"github.com/okcguide/guide/internal/preview"
 )
 
 // serve runs `guide serve`: a live preview on 127.0.0.1 that rebuilds on
@@ -21,8 +21,8 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	if *port < 0 || *port > 65535 {
-		fmt.Fprintf(stderr, "guide serve: -port %d is not a port number; use 1 to 65535\n", *port)
+	if err := preview.CheckPort(*port); err != nil {
+		fmt.Fprintf(stderr, "guide serve: -%v\n", err)
 		return ExitUsage
 	}
 	ctx, stop := interruptible()
@@ -33,7 +33,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return ExitFailed
 	}
 	if err := preview.Run(ctx, ln, preview.Options{Source: *source, Stdout: stdout, Stderr: stderr}); err != nil {
-		for _, e := range diag.Lines(err) {
+		for _, e := range diag.AsList(err) {
 			fmt.Fprintf(stderr, "guide serve: %s\n", e.Error())
 		}
 		return ExitFailed

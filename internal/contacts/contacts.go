@@ -171,11 +171,5 @@ func lineOf(data string, args ...any) int {
 		return 0
 	}
 	key, _ := args[0].(string)
-	for i, l := range strings.Split(data, "\n") {
-		t := strings.TrimSpace(l)
-		if t == "["+key+"]" || t == "[["+key+"]]" || strings.HasPrefix(t, key+" ") || strings.HasPrefix(t, key+"=") {
-			return i + 1
-		}
-	}
-	return 0
+	return diag.TOMLLine([]byte(data), key)
 }

@@ -259,7 +259,7 @@ func TestLoad(t *testing.T) {
 			_, err = decision.Load(siteOf(t, src))
 			got := ""
 			if err != nil {
-				got = diag.Lines(err).Error() + "\n"
+				got = diag.AsList(err).Error() + "\n"
 			}
 			if *update {
 				a.Files[wantIndex].Data = []byte(got)

@@ -74,14 +74,9 @@ func (l List) Sort() {
 	})
 }
 
-// Errorf returns a single-problem error for file at line:col.
-func Errorf(file string, line, col int, format string, args ...any) *Error {
-	return &Error{File: file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
-}
-
-// Lines returns the problems in err as a list: a List as it is, one *Error
-// as a list of one, and anything else as one problem with no file.
-func Lines(err error) List {
+// AsList returns the problems in err as a list: a List as it is, one
+// *Error as a list of one, and anything else as one problem with no file.
+func AsList(err error) List {
 	if err == nil {
 		return nil
 	}

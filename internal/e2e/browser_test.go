@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"mime"
 	"os"
@@ -50,16 +49,7 @@ const testTimeout = 90 * time.Second
 // ends.
 func newBrowserContext(t *testing.T) context.Context {
 	t.Helper()
-	tctx, cancelTimeout := context.WithTimeout(browsertest.Browser(t), testTimeout)
-	ctx, cancel := chromedp.NewContext(tctx, chromedp.WithNewBrowserContext())
-	t.Cleanup(func() {
-		cancel()
-		cancelTimeout()
-	})
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("opening a browser context: %v", err)
-	}
-	return ctx
+	return browsertest.NewBrowserContext(t, testTimeout)
 }
 
 // newDefaultProfileTab opens a tab in the browser's default profile.
@@ -128,48 +118,16 @@ func goOffline(ctx context.Context) error {
 	return nil
 }
 
-func navigate(ctx context.Context, url string) error {
-	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
-		return fmt.Errorf("loading %s: %w", url, err)
-	}
-	return nil
-}
+func navigate(ctx context.Context, url string) error { return browsertest.Navigate(ctx, url) }
 
 // eval evaluates a JavaScript expression in the tab, awaiting a promise.
-func eval[T any](ctx context.Context, expr string) (T, error) {
-	return chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
-}
+func eval[T any](ctx context.Context, expr string) (T, error) { return browsertest.Eval[T](ctx, expr) }
 
 // until evaluates expr until it is true, or fails after timeout with what
 // describe (another expression) says about the page then.
 func until(ctx context.Context, timeout time.Duration, expr, describe string) error {
-	deadline := time.Now().Add(timeout)
-	var lastErr error
-	for {
-		ok, err := eval[bool](ctx, expr)
-		if err == nil && ok {
-			return nil
-		}
-		if err != nil {
-			lastErr = err
-		}
-		if time.Now().After(deadline) {
-			state, derr := eval[string](ctx, describe)
-			if derr != nil {
-				state = derr.Error()
-			}
-			msg := fmt.Sprintf("waited %s for %s; page state: %s", timeout, expr, state)
-			if lastErr != nil {
-				msg += "; last error: " + lastErr.Error()
-			}
-			return errors.New(msg)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+	_, err := browsertest.Until(ctx, timeout, expr, describe)
+	return err
 }
 
 // swState describes the page's service worker registration, for errors.

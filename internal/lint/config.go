@@ -6,7 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/pelletier/go-toml/v2"
+	"github.com/gohugoio/hugo/common/herrors"
+	"github.com/gohugoio/hugo/common/hmaps"
+	"github.com/gohugoio/hugo/common/loggers"
+	hconfig "github.com/gohugoio/hugo/config"
+	"github.com/gohugoio/hugo/config/allconfig"
+	"github.com/spf13/afero"
 
 	"github.com/okcguide/guide/internal/diag"
 )
@@ -23,15 +28,17 @@ type config struct {
 
 // Defaults used when hugo.toml does not set a value.
 const (
-	DefaultMaxGrade   = 8.0
-	DefaultMaxAgeDays = 365
+	defaultMaxGrade   = 8.0
+	defaultMaxAgeDays = 365
 )
 
-// loadConfig reads hugo.toml without running Hugo. Like Hugo, it matches
-// keys without regard to case. A missing file gives the defaults.
+// loadConfig reads hugo.toml through Hugo's own config loader, so the
+// linter sees the settings Hugo will (keys in any case, HUGO_ variables
+// from the environment included). A missing file gives the defaults.
 func loadConfig(src string) (config, error) {
-	cfg := config{MaxGrade: DefaultMaxGrade, MaxAgeDays: DefaultMaxAgeDays, DefaultLang: "en", Langs: map[string]bool{}}
-	data, err := os.ReadFile(filepath.Join(src, configFile))
+	cfg := config{MaxGrade: defaultMaxGrade, MaxAgeDays: defaultMaxAgeDays, DefaultLang: "en", Langs: map[string]bool{}}
+	file := filepath.Join(src, configFile)
+	data, err := os.ReadFile(file)
 	if errors.Is(err, os.ErrNotExist) {
 		cfg.Langs["en"] = true
 		return cfg, nil
@@ -39,31 +46,38 @@ func loadConfig(src string) (config, error) {
 	if err != nil {
 		return cfg, &diag.Error{File: configFile, Msg: "cannot read the site config: " + diag.Cause(err).Error()}
 	}
-	var m map[string]any
-	if err := toml.Unmarshal(data, &m); err != nil {
-		var de *toml.DecodeError
-		if errors.As(err, &de) {
-			row, col := de.Position()
-			return cfg, &diag.Error{File: configFile, Line: row, Col: col, Rule: "config", Msg: "invalid TOML: " + de.Error()}
+	flags := hconfig.New()
+	flags.Set("workingDir", src)
+	cfgs, err := allconfig.LoadConfig(allconfig.ConfigSourceDescriptor{
+		Flags:    flags,
+		Fs:       afero.NewOsFs(),
+		Filename: file,
+		Environ:  os.Environ(),
+		Logger:   loggers.NewDefault(),
+	})
+	if err != nil {
+		e := &diag.Error{File: configFile, Rule: "config", Msg: "invalid: " + herrors.Cause(err).Error()}
+		if fe := herrors.UnwrapFileError(err); fe != nil {
+			e.Line, e.Col = fe.Position().LineNumber, fe.Position().ColumnNumber
 		}
-		return cfg, &diag.Error{File: configFile, Rule: "config", Msg: "invalid TOML: " + err.Error()}
+		return cfg, e
 	}
-	if s, ok := get(m, "defaultContentLanguage").(string); ok && s != "" {
+	if s := cfgs.Base.DefaultContentLanguage; s != "" {
 		cfg.DefaultLang = strings.ToLower(s)
 	}
 	cfg.Langs[cfg.DefaultLang] = true
-	if langs, ok := get(m, "languages").(map[string]any); ok {
-		for k := range langs {
-			cfg.Langs[strings.ToLower(k)] = true
-		}
+	for k := range cfgs.LanguageConfigMap {
+		cfg.Langs[strings.ToLower(k)] = true
 	}
-	lint, _ := get(m, "params", "guide", "lint").(map[string]any)
+	lint := get(cfgs.Base.Params, "guide", "lint")
 	bad := func(key, want string) error {
-		return &diag.Error{File: configFile, Line: keyLine(string(data), key), Rule: "config", Msg: "[params.guide.lint] " + key + " must be " + want}
+		return &diag.Error{File: configFile, Line: diag.TOMLLine(data, "params", "guide", "lint", key), Rule: "config", Msg: "[params.guide.lint] " + key + " must be " + want}
 	}
 	switch v := get(lint, "maxGrade").(type) {
 	case nil:
 	case int64:
+		cfg.MaxGrade = float64(v)
+	case int:
 		cfg.MaxGrade = float64(v)
 	case float64:
 		cfg.MaxGrade = v
@@ -74,6 +88,8 @@ func loadConfig(src string) (config, error) {
 	case nil:
 	case int64:
 		cfg.MaxAgeDays = int(v)
+	case int:
+		cfg.MaxAgeDays = v
 	default:
 		return cfg, bad("maxAgeDays", "a whole number of days, like 365")
 	}
@@ -88,11 +104,16 @@ func loadConfig(src string) (config, error) {
 
 // get follows keys through nested tables, matching each key without regard
 // to case, and returns nil when one is missing.
-func get(m map[string]any, keys ...string) any {
-	var v any = m
+func get(m any, keys ...string) any {
+	v := m
 	for _, k := range keys {
-		t, ok := v.(map[string]any)
-		if !ok {
+		var t map[string]any
+		switch m := v.(type) {
+		case map[string]any:
+			t = m
+		case hmaps.Params: // Hugo's config tables
+			t = m
+		default:
 			return nil
 		}
 		v = nil
@@ -104,18 +125,4 @@ func get(m map[string]any, keys ...string) any {
 		}
 	}
 	return v
-}
-
-// keyLine is the 1-based line where key is set ("key =" or "key:"), or 0.
-func keyLine(data, key string) int {
-	for i, line := range strings.Split(data, "\n") {
-		t := strings.TrimSpace(line)
-		if len(t) > len(key) && strings.EqualFold(t[:len(key)], key) {
-			rest := strings.TrimLeft(t[len(key):], " \t")
-			if strings.HasPrefix(rest, "=") || strings.HasPrefix(rest, ":") {
-				return i + 1
-			}
-		}
-	}
-	return 0
 }

@@ -8,69 +8,74 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/gohugoio/hugo/common/herrors"
+	"github.com/gohugoio/hugo/parser/metadecoders"
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/okcguide/guide/internal/diag"
 )
 
-// decodeFrontMatter parses p.fmText with the libraries Hugo uses (goccy's
-// YAML, go-toml v2, encoding/json). A syntax error is reported at its own
-// line in the file.
+// decodeFrontMatter parses p.fmText with Hugo's own decoders
+// (parser/metadecoders), so a page means to the linter what it means to
+// Hugo. A syntax error is reported at its own line in the file, from the
+// position in Hugo's file error.
 func (l *linter) decodeFrontMatter(p *page) bool {
-	data := []byte(p.fmText)
-	m := map[string]any{}
-	var line, col int // within the front matter, 1-based
-	var err error
-	switch p.fmFormat {
-	case "yaml":
-		var v any
-		err = yaml.Unmarshal(data, &v)
-		var ye yaml.Error
-		if errors.As(err, &ye) {
-			if tok := ye.GetToken(); tok != nil && tok.Position != nil {
-				line, col = tok.Position.Line, tok.Position.Column
-			}
-			err = errors.New(ye.GetMessage())
-		}
-		if err == nil {
-			switch v := v.(type) {
-			case nil:
-			case map[string]any:
-				m = v
-			default:
-				err = errors.New("the front matter must be a list of keys and values, like title: About")
-				line, col = 1, 1
-			}
-		}
-	case "toml":
-		err = toml.Unmarshal(data, &m)
-		var de *toml.DecodeError
-		if errors.As(err, &de) {
-			line, col = de.Position()
-			err = errors.New(de.Error())
-		}
-	case "json":
-		err = json.Unmarshal(data, &m)
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			line, col = offsetPos(data, int(se.Offset)-1) // Offset is just past the bad byte
-		case errors.As(err, &te):
-			line, col = offsetPos(data, int(te.Offset)-1)
-		}
-	default:
-		err = errors.New("Org-mode front matter in a markdown page; use YAML between --- lines")
-		line = 1
+	format := metadecoders.FormatFromString(p.fmFormat)
+	if format == "" || format == metadecoders.ORG {
+		l.errorAt(p.rel, max(p.fmLine, 1), 0, "front-matter", "Org-mode front matter in a markdown page; use YAML between --- lines")
+		return false
 	}
+	data := []byte(p.fmText)
+	m, err := metadecoders.Default.UnmarshalToMap(data, format)
 	if err != nil {
+		line, col, msg := errorAt(err, data)
 		at := p.fmLine
 		if line > 0 {
 			at += line - 1
 		}
-		l.errorAt(p.rel, at, col, "front-matter", "invalid %s: %s", strings.ToUpper(p.fmFormat), oneLine(err.Error()))
+		l.errorAt(p.rel, at, col, "front-matter", "invalid %s: %s", strings.ToUpper(p.fmFormat), oneLine(msg))
 		return false
 	}
 	p.fm = m
 	return true
+}
+
+// errorAt finds where in data a decoding error is (1-based; 0 when
+// unknown) from the parser's own error, which Hugo's decoder wraps, and
+// says what is wrong in an editor's words where the parser's are obscure.
+func errorAt(err error, data []byte) (line, col int, msg string) {
+	var ye yaml.Error
+	var de *toml.DecodeError
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &ye):
+		if tok := ye.GetToken(); tok != nil && tok.Position != nil {
+			line, col = tok.Position.Line, tok.Position.Column
+		}
+		var v any
+		if yaml.Unmarshal(data, &v) == nil {
+			if _, isMap := v.(map[string]any); !isMap {
+				return 1, 1, "the front matter must be a list of keys and values, like title: About"
+			}
+		}
+		return line, col, ye.GetMessage()
+	case errors.As(err, &de):
+		line, col = de.Position()
+		return line, col, de.Error()
+	case errors.As(err, &se):
+		line, col = offsetPos(data, int(se.Offset)-1) // Offset is just past the bad byte
+		return line, col, se.Error()
+	case errors.As(err, &te):
+		line, col = offsetPos(data, int(te.Offset)-1)
+		return line, col, te.Error()
+	}
+	if fe := herrors.UnwrapFileError(err); fe != nil {
+		line = fe.Position().LineNumber
+	}
+	return line, 0, herrors.Cause(err).Error()
 }
 
 // offsetPos turns a byte offset in data into a 1-based line and column.
@@ -112,33 +117,39 @@ func (p *page) fmValue(key string) any {
 // fmKeyLine is the file line where a top-level front matter key is set,
 // or the front matter's first line when it cannot be found.
 func (p *page) fmKeyLine(key string) int {
-	for i, line := range strings.Split(p.fmText, "\n") {
-		t := line
-		if p.fmFormat == "json" {
-			t = strings.TrimLeft(t, " \t{,")
-		} else if strings.HasPrefix(t, " ") || strings.HasPrefix(t, "\t") {
-			continue // not a top-level key
-		}
-		quote := ""
-		if strings.HasPrefix(t, `"`) || strings.HasPrefix(t, "'") {
-			quote, t = t[:1], t[1:]
-		}
-		if len(t) < len(key) || !strings.EqualFold(t[:len(key)], key) {
-			continue
-		}
-		rest := t[len(key):]
-		if quote != "" {
-			if !strings.HasPrefix(rest, quote) {
-				continue
-			}
-			rest = rest[1:]
-		}
-		rest = strings.TrimLeft(rest, " \t")
-		if strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "=") {
-			return p.fmLine + i
-		}
+	n := 0
+	switch p.fmFormat {
+	case "toml":
+		n = diag.TOMLLine([]byte(p.fmText), key)
+	case "yaml", "json": // JSON is YAML too, for the parser
+		n = yamlKeyLine([]byte(p.fmText), key)
+	}
+	if n > 0 {
+		return p.fmLine + n - 1
 	}
 	return max(p.fmLine, 1)
+}
+
+// yamlKeyLine is the 1-based line where the YAML mapping in data sets the
+// top-level key (any case), or 0.
+func yamlKeyLine(data []byte, key string) int {
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil || len(f.Docs) == 0 {
+		return 0
+	}
+	var values []*ast.MappingValueNode
+	switch m := f.Docs[0].Body.(type) {
+	case *ast.MappingNode:
+		values = m.Values
+	case *ast.MappingValueNode:
+		values = []*ast.MappingValueNode{m}
+	}
+	for _, v := range values {
+		if tok := v.Key.GetToken(); tok != nil && strings.EqualFold(tok.Value, key) && tok.Position != nil {
+			return tok.Position.Line
+		}
+	}
+	return 0
 }
 
 // fmString is a front matter value as text, and whether it is text.

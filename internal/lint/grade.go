@@ -122,7 +122,7 @@ func (s *textStats) addBlock(text string) {
 	}
 }
 
-// syllableCache remembers Syllables by word: a site repeats its words far
+// syllableCache remembers countSyllables by word: a site repeats its words far
 // more often than it adds new ones.
 var syllableCache sync.Map
 
@@ -130,7 +130,7 @@ func cachedSyllables(word string) int {
 	if n, ok := syllableCache.Load(word); ok {
 		return n.(int)
 	}
-	n := Syllables(word)
+	n := countSyllables(word)
 	syllableCache.Store(word, n)
 	return n
 }
@@ -149,12 +149,12 @@ var abbreviations = map[string]bool{
 	"a.m": true, "p.m": true, "approx": true, "dept": true,
 }
 
-// Syllables estimates how many syllables an English word has. It is a
+// countSyllables estimates how many syllables an English word has. It is a
 // heuristic (vowel groups, silent endings, common suffixes and a short list
 // of exceptions), right for most everyday words. Hyphenated words add up
 // their parts. A number with no letters ("911", "24/7", "297-1212") counts
 // as two syllables: readers take it in as one unit, however long it is.
-func Syllables(word string) int {
+func countSyllables(word string) int {
 	word = strings.ToLower(word)
 	if !strings.ContainsFunc(word, unicode.IsLetter) && strings.ContainsFunc(word, unicode.IsDigit) {
 		return 2

@@ -49,8 +49,8 @@ import (
 	"github.com/okcguide/guide/internal/diag"
 )
 
-// WarningPrefix starts the message of every warning.
-const WarningPrefix = "warning: "
+// warningPrefix starts the message of every warning.
+const warningPrefix = "warning: "
 
 // Options configures one run of the linter.
 type Options struct {
@@ -117,25 +117,19 @@ func Run(opts Options) (*Result, error) {
 		now:        now,
 		phones:     data,
 		shortcodes: shortcodes,
-		pages:      map[string]*page{},
 	}
 	if decisionErr != nil {
-		l.errs = append(l.errs, diag.Lines(decisionErr)...)
+		l.errs = append(l.errs, diag.AsList(decisionErr)...)
 	}
 	if guide != nil {
 		l.checkDecisionGrade(guide)
 	}
-	// Pages are read, then checked, on all cores: checking a page reads
-	// other pages (link targets) but changes only the shared problem lists,
-	// which errorAt and warnAt guard. The lists are sorted at the end, so
+	// Pages are read, then checked, on all cores: checking a page changes
+	// only the shared problem lists, which errorAt and warnAt guard. The
+	// lists are sorted at the end, so
 	// the output does not depend on the order of work.
 	pages := make([]*page, len(files))
 	parallel(len(files), func(i int) { pages[i] = l.read(files[i]) })
-	for _, p := range pages {
-		if p.doc != nil {
-			l.pages[p.lang+":"+p.key] = p
-		}
-	}
 	parallel(len(pages), func(i int) { l.checkPage(pages[i]) })
 	l.checkFacts()
 	l.errs.Sort()
@@ -161,7 +155,6 @@ type linter struct {
 	now        time.Time
 	phones     *phoneBook
 	shortcodes map[string]bool
-	pages      map[string]*page // by "lang:key", for link targets
 	errs       diag.List
 	warns      diag.List
 }
@@ -175,7 +168,7 @@ func (l *linter) errorAt(file string, line, col int, rule, format string, args .
 func (l *linter) warnAt(file string, line, col int, rule, format string, args ...any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.warns = append(l.warns, &diag.Error{File: file, Line: line, Col: col, Rule: rule, Msg: WarningPrefix + fmt.Sprintf(format, args...)})
+	l.warns = append(l.warns, &diag.Error{File: file, Line: line, Col: col, Rule: rule, Msg: warningPrefix + fmt.Sprintf(format, args...)})
 }
 
 // contentFiles lists every markdown file under content/, as slash paths

@@ -22,7 +22,6 @@ import (
 type page struct {
 	rel  string // path relative to the source, like "content/about.md"
 	lang string // "en" for about.md, "es" for about.es.md
-	key  string // lower-case path in content/ without language and extension: "/about", "/" for _index.md
 
 	src   []byte // the file as it is
 	body  []byte // src with the front matter blanked and shortcodes masked
@@ -34,8 +33,7 @@ type page struct {
 	fmLine   int            // the file line of the front matter's first line
 
 	shortcodes []shortcode
-	doc        ast.Node       // nil when the file could not be parsed
-	ids        map[string]int // heading ids → offset of the heading
+	doc        ast.Node // nil when the file could not be parsed
 }
 
 // shortcode is one {{< name ... >}} or {{% name ... %}} in a page.
@@ -49,7 +47,7 @@ type shortcode struct {
 
 // markdown parses like Hugo's default goldmark setup: GFM tables,
 // strikethrough, linkify and task lists, definition lists, footnotes and
-// typographer. Heading ids are made by headingIDs, the way Hugo does.
+// typographer.
 var markdown = goldmark.New(goldmark.WithExtensions(
 	extension.GFM,
 	extension.DefinitionList,
@@ -62,7 +60,7 @@ var markdown = goldmark.New(goldmark.WithExtensions(
 // reported here, and the page comes back with a nil doc.
 func (l *linter) read(rel string) *page {
 	p := &page{rel: rel}
-	p.lang, p.key = l.pageKey(rel)
+	p.lang = l.pageLang(rel)
 	data, err := os.ReadFile(filepath.Join(l.src, filepath.FromSlash(rel)))
 	if err != nil {
 		msg := "cannot read the file: " + diag.Cause(err).Error()
@@ -89,26 +87,17 @@ func (l *linter) read(rel string) *page {
 		return p
 	}
 	p.doc = markdown.Parser().Parse(text.NewReader(p.body))
-	p.ids = headingIDs(p)
 	return p
 }
 
-// pageKey works out a file's language and the key links use to find it.
-func (l *linter) pageKey(rel string) (lang, key string) {
-	p := strings.TrimPrefix(rel, "content/")
-	dir, base := path.Split(p)
-	base = strings.TrimSuffix(base, path.Ext(base))
-	lang = l.cfg.DefaultLang
+// pageLang is a file's language: the default, or the one its name ends
+// in, like about.es.md.
+func (l *linter) pageLang(rel string) string {
+	base := strings.TrimSuffix(path.Base(rel), path.Ext(rel))
 	if i := strings.LastIndexByte(base, '.'); i > 0 && l.cfg.Langs[strings.ToLower(base[i+1:])] {
-		lang = strings.ToLower(base[i+1:])
-		base = base[:i]
+		return strings.ToLower(base[i+1:])
 	}
-	if base == "_index" || base == "index" {
-		key = path.Clean("/" + dir)
-	} else {
-		key = path.Clean("/" + dir + base)
-	}
-	return lang, strings.ToLower(key)
+	return l.cfg.DefaultLang
 }
 
 // splitPage runs Hugo's page lexer over the file: it finds the front
@@ -242,15 +231,6 @@ func (l *linter) phoneTables() string {
 	}
 	sort.Strings(names)
 	return strings.Join(names, ", ")
-}
-
-// shortcodeAt returns the shortcode that covers offset off, if any.
-func (p *page) shortcodeAt(off int) *shortcode {
-	i := sort.Search(len(p.shortcodes), func(i int) bool { return p.shortcodes[i].end > off })
-	if i < len(p.shortcodes) && p.shortcodes[i].start <= off {
-		return &p.shortcodes[i]
-	}
-	return nil
 }
 
 func lineStarts(data []byte) []int {

@@ -44,7 +44,7 @@ func loadPhones(src string) (*phoneBook, error) {
 	if err := toml.Unmarshal(data, &m); err != nil {
 		return nil, &diag.Error{File: contacts.File, Msg: "invalid TOML: " + err.Error()}
 	}
-	b := &phoneBook{keys: map[string]string{}, tables: map[string]bool{}, facts: c, factsLine: factsLine(string(data), c)}
+	b := &phoneBook{keys: map[string]string{}, tables: map[string]bool{}, facts: c, factsLine: factsLine(data, c)}
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -175,7 +175,7 @@ func (l *linter) checkNumber(p *page, off int, text, number string) {
 }
 
 // checkPlainPhones reports phone numbers typed as text in a run of prose.
-func (l *linter) checkPlainPhones(p *page, r *run) {
+func (l *linter) checkPlainPhones(p *page, r *mappedText) {
 	for _, m := range findPhones(string(r.text)) {
 		off := r.offset(m.start)
 		line, col := p.pos(off)
@@ -189,7 +189,7 @@ func (l *linter) checkPlainPhones(p *page, r *run) {
 }
 
 // checkCodePhones checks the numbers in code, which may be shown as text.
-func (l *linter) checkCodePhones(p *page, r *run) {
+func (l *linter) checkCodePhones(p *page, r *mappedText) {
 	for _, m := range findPhones(string(r.text)) {
 		l.checkNumber(p, r.offset(m.start), m.text, m.number)
 	}

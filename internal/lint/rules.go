@@ -5,7 +5,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
@@ -96,13 +95,13 @@ func (l *linter) checkBody(p *page) {
 		case *ast.CodeBlock, *ast.FencedCodeBlock:
 			for i := 0; i < n.Lines().Len(); i++ {
 				seg := n.Lines().At(i)
-				r := &run{}
+				r := &mappedText{}
 				r.add(seg.Value(p.body), seg.Start)
 				l.checkCodePhones(p, r)
 			}
 			return ast.WalkSkipChildren, nil
 		case *ast.CodeSpan:
-			r := &run{}
+			r := &mappedText{}
 			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 				if t, ok := c.(*ast.Text); ok {
 					r.add(t.Segment.Value(p.body), t.Segment.Start)
@@ -205,10 +204,11 @@ func hasImageWithAlt(n ast.Node, src []byte) bool {
 	return found
 }
 
-// checkTarget resolves a relative link the way Hugo's GetPage does (with or
-// without .md or .html, relative to the page or to content/, ignoring
-// case), then checks its #fragment against the target's heading ids.
-// Links may also point at files in content/, static/ or assets/.
+// checkTarget checks a link's target where the source alone can say:
+// it is there and reads as a URL, and a relative image is a file in
+// content/, static/ or assets/. Links to pages are Hugo's to resolve: the
+// link render hook fails the build on a page that does not exist, and the
+// structure stage checks each #fragment against the target's headings.
 func (l *linter) checkTarget(p *page, off int, dest string, image bool) {
 	line, col := p.pos(off)
 	if strings.TrimSpace(dest) == "" {
@@ -220,15 +220,7 @@ func (l *linter) checkTarget(p *page, off int, dest string, image bool) {
 		l.errorAt(p.rel, line, col, "link-target", "cannot read the link %q: %v", dest, err)
 		return
 	}
-	if u.Scheme != "" || u.Host != "" || strings.HasPrefix(dest, "//") {
-		return // another site
-	}
-	if u.Path == "" {
-		if u.Fragment != "" {
-			if _, ok := p.ids[u.Fragment]; !ok {
-				l.errorAt(p.rel, line, col, "link-target", "this page has no heading with the id %q (its ids: %s)", u.Fragment, idList(p.ids))
-			}
-		}
+	if !image || u.Scheme != "" || u.Host != "" || strings.HasPrefix(dest, "//") || u.Path == "" {
 		return
 	}
 	dir := path.Dir(strings.TrimPrefix(p.rel, "content/"))
@@ -237,63 +229,11 @@ func (l *linter) checkTarget(p *page, off int, dest string, image bool) {
 		abs = "/" + dir + "/" + abs
 	}
 	abs = path.Clean(abs)
-	if !image {
-		if target := l.findPage(p.lang, abs); target != nil {
-			if u.Fragment != "" {
-				if _, ok := target.ids[u.Fragment]; !ok {
-					l.errorAt(p.rel, line, col, "link-target", "%s has no heading with the id %q (its ids: %s)", target.rel, u.Fragment, idList(target.ids))
-				}
-			}
-			return
-		}
-	}
-	if strings.EqualFold(path.Ext(abs), ".md") {
-		l.errorAt(p.rel, line, col, "link-target", "the link %q points to a page that does not exist in this page's language (%s)", dest, p.lang)
-		return
-	}
 	for _, root := range []string{"content", "static", "assets"} {
 		fi, err := os.Stat(filepath.Join(l.src, root, filepath.FromSlash(abs)))
 		if err == nil && !fi.IsDir() {
 			return
 		}
 	}
-	what := "a page or file"
-	if image {
-		what = "an image"
-	}
-	l.errorAt(p.rel, line, col, "link-target", "the link %q points to %s that does not exist (looked for %s in content/, static/ and assets/)", dest, what, strings.TrimPrefix(abs, "/"))
-}
-
-// findPage finds the page a path names, as Hugo's GetPage does from a page
-// in lang: the extension and any language suffix are dropped, case is
-// ignored, and only pages in the same language count (a Spanish page's
-// link to a page with no Spanish version fails the build).
-func (l *linter) findPage(lang, abs string) *page {
-	key := strings.ToLower(abs)
-	for _, ext := range []string{".md", ".html"} {
-		if strings.HasSuffix(key, ext) {
-			key = strings.TrimSuffix(key, ext)
-			break
-		}
-	}
-	if i := strings.LastIndexByte(key, '.'); i > strings.LastIndexByte(key, '/') && l.cfg.Langs[key[i+1:]] {
-		key = key[:i]
-	}
-	key = strings.TrimSuffix(strings.TrimSuffix(key, "/_index"), "/index")
-	if key == "" {
-		key = "/"
-	}
-	return l.pages[lang+":"+key]
-}
-
-func idList(ids map[string]int) string {
-	if len(ids) == 0 {
-		return "none"
-	}
-	list := make([]string, 0, len(ids))
-	for id := range ids {
-		list = append(list, id)
-	}
-	sort.Strings(list)
-	return strings.Join(list, ", ")
+	l.errorAt(p.rel, line, col, "link-target", "the link %q points to an image that does not exist (looked for %s in content/, static/ and assets/)", dest, strings.TrimPrefix(abs, "/"))
 }

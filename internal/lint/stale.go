@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/okcguide/guide/internal/contacts"
+	"github.com/okcguide/guide/internal/diag"
 )
 
 // checkStale warns when a page's lastVerified date, the record of a
@@ -41,18 +42,11 @@ func (l *linter) checkFacts() {
 
 // factsLine is the line a warning about the facts points to: the date of a
 // recorded check, or else the [source] table.
-func factsLine(data string, c *contacts.Contacts) int {
-	key := "[source]"
+func factsLine(data []byte, c *contacts.Contacts) int {
 	if c.Check != nil {
-		key = "date"
+		return max(diag.TOMLLine(data, "check", "date"), 1)
 	}
-	for i, line := range strings.Split(data, "\n") {
-		t := strings.TrimSpace(line)
-		if t == key || (key == "date" && keyLine(t, key) == 1) {
-			return i + 1
-		}
-	}
-	return 1
+	return max(diag.TOMLLine(data, "source"), 1)
 }
 
 func (l *linter) checkAge(file string, line int, key string, verified time.Time, what string) {

@@ -3,18 +3,16 @@ package lint
 import (
 	"bytes"
 	"sort"
-	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/util"
 )
 
-// run is a stretch of a block's text with where each byte came from in the
+// mappedText is a stretch of a block's text with where each byte came from in the
 // file, so a match found in the text can be reported at its place. Places
 // are kept per piece of text added (a span), not per byte.
-type run struct {
+type mappedText struct {
 	text  []byte
 	spans []span
 }
@@ -26,7 +24,7 @@ type span struct {
 	fixed   bool
 }
 
-func (r *run) add(b []byte, off int) {
+func (r *mappedText) add(b []byte, off int) {
 	if len(b) == 0 {
 		return
 	}
@@ -36,7 +34,7 @@ func (r *run) add(b []byte, off int) {
 
 // addAt adds text that has no place of its own in the file (a line break,
 // a typographer's quote), at offset off.
-func (r *run) addAt(s string, off int) {
+func (r *mappedText) addAt(s string, off int) {
 	if len(s) == 0 {
 		return
 	}
@@ -44,7 +42,7 @@ func (r *run) addAt(s string, off int) {
 	r.text = append(r.text, s...)
 }
 
-func (r *run) last() int {
+func (r *mappedText) last() int {
 	if len(r.text) == 0 {
 		return 0
 	}
@@ -52,7 +50,7 @@ func (r *run) last() int {
 }
 
 // offset is the file offset of byte i of the run's text.
-func (r *run) offset(i int) int {
+func (r *mappedText) offset(i int) int {
 	if len(r.text) == 0 {
 		return 0
 	}
@@ -77,13 +75,13 @@ const shortcodeMark = '\x01'
 // With prose true (for the reading grade) code and images are left out,
 // everything else is kept in one run, and each shortcode becomes one
 // shortcodeMark.
-func textRuns(p *page, block ast.Node, prose bool) []*run {
-	var runs []*run
-	cur := &run{}
+func textRuns(p *page, block ast.Node, prose bool) []*mappedText {
+	var runs []*mappedText
+	cur := &mappedText{}
 	flush := func() {
 		if len(cur.text) > 0 {
 			runs = append(runs, cur)
-			cur = &run{}
+			cur = &mappedText{}
 		}
 	}
 	var walk func(n ast.Node)
@@ -125,7 +123,7 @@ func textRuns(p *page, block ast.Node, prose bool) []*run {
 }
 
 // addProse adds body[a:z] to r, with each shortcode in it as one mark.
-func addProse(p *page, r *run, a, z int) {
+func addProse(p *page, r *mappedText, a, z int) {
 	scs := p.shortcodes
 	k := sort.Search(len(scs), func(k int) bool { return scs[k].end > a })
 	for a < z {
@@ -194,80 +192,4 @@ func nodePos(n ast.Node) int {
 		}
 	}
 	return 0
-}
-
-// headingIDs gives each heading the id Hugo will: Hugo's "github" style
-// (lower case, spaces to hyphens, punctuation dropped) over the heading's
-// plain text, with -1, -2 … added to repeats. It returns id → offset.
-func headingIDs(p *page) map[string]int {
-	ids := map[string]int{}
-	_ = ast.Walk(p.doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		h, ok := n.(*ast.Heading)
-		if !entering || !ok {
-			return ast.WalkContinue, nil
-		}
-		txt := hugoTextPlain(h, p.body)
-		if h.Lines().Len() > 1 {
-			parts := strings.Split(txt, "\n")
-			txt = parts[len(parts)-1]
-		}
-		id := anchor(txt)
-		if id == "" {
-			id = "heading"
-		}
-		if _, dup := ids[id]; dup {
-			for i := 1; ; i++ {
-				try := id + "-" + strconv.Itoa(i)
-				if _, dup := ids[try]; !dup {
-					id = try
-					break
-				}
-			}
-		}
-		ids[id] = nodePos(h)
-		return ast.WalkSkipChildren, nil
-	})
-	return ids
-}
-
-// hugoTextPlain is Hugo's render.TextPlain: the text Hugo makes a heading's
-// id from. Like Hugo's, it follows only the first child of nested nodes.
-func hugoTextPlain(n ast.Node, src []byte) string {
-	var b bytes.Buffer
-	var to func(c ast.Node)
-	to = func(c ast.Node) {
-		if c == nil {
-			return
-		}
-		switch c := c.(type) {
-		case *ast.RawHTML:
-		case *ast.String:
-			b.Write(c.Value)
-		case *ast.Text:
-			b.Write(c.Segment.Value(src))
-			if c.HardLineBreak() || c.SoftLineBreak() {
-				b.WriteByte('\n')
-			}
-		default:
-			to(c.FirstChild())
-		}
-	}
-	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-		to(c)
-	}
-	return string(util.ResolveEntityNames(b.Bytes()))
-}
-
-// anchor is Hugo's github-style id for a heading's text.
-func anchor(s string) string {
-	var b strings.Builder
-	for _, r := range strings.TrimSpace(s) {
-		switch {
-		case r == '-' || r == ' ':
-			b.WriteRune('-')
-		case r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
 }

@@ -50,7 +50,7 @@ const (
 	IconSource     = "assets/icons/icon.svg"
 	ManifestName   = "manifest.webmanifest"
 	WorkerTemplate = "assets/sw.js"
-	OfflinePage    = "offline.html"
+	offlinePage    = "offline.html"
 )
 
 // Options describes the site for the manifests.
@@ -66,6 +66,10 @@ type Options struct {
 	// Minify, if set, shrinks each file before it is written, so that
 	// revisions and sizes are those of the bytes that are served.
 	Minify func(name string, data []byte) ([]byte, error)
+	// Preview leaves out the service worker, which would cache pages
+	// while an editor changes them; the icons and manifest every page
+	// links to are still written.
+	Preview bool
 }
 
 // Manifest is one language's web app manifest.
@@ -99,8 +103,6 @@ type Result struct {
 	Precache []Entry
 	// Version names this build's cache; it changes when any entry does.
 	Version string
-	// Written lists the files this stage wrote (relative, slash-separated).
-	Written []string
 }
 
 type icon struct {
@@ -127,13 +129,13 @@ func Run(opts Options) (*Result, error) {
 			}
 		}
 		p := filepath.Join(opts.Dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
+		err := os.MkdirAll(filepath.Dir(p), 0o755)
+		if err == nil {
+			err = os.WriteFile(p, data, 0o644)
 		}
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			return err
+		if err != nil {
+			return &diag.Error{File: name, Msg: "cannot write into the staging folder: " + diag.Cause(err).Error()}
 		}
-		res.Written = append(res.Written, name)
 		return nil
 	}
 
@@ -193,8 +195,8 @@ func Run(opts Options) (*Result, error) {
 	if err := write("_headers", headers(res.Precache, opts.Manifests, opts.CSP)); err != nil {
 		return nil, err
 	}
-	if !hasEntry(res.Precache, OfflinePage) {
-		return nil, &diag.Error{File: "content/offline.md", Msg: "missing: the offline page (" + OfflinePage + ") was not rendered"}
+	if !hasEntry(res.Precache, offlinePage) {
+		return nil, &diag.Error{File: "content/offline.md", Msg: "missing: the offline page (" + offlinePage + ") was not rendered"}
 	}
 	tmpl, err := os.ReadFile(filepath.Join(opts.Source, WorkerTemplate))
 	if err != nil {
@@ -205,10 +207,12 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Preview {
+		return res, nil
+	}
 	if err := write("sw.js", sw); err != nil {
 		return nil, err
 	}
-	sort.Strings(res.Written)
 	return res, nil
 }
 

@@ -1,11 +1,14 @@
 // Package pipeline runs the guide's build from source to published folder:
 //
-//	content → check (lint) → render (Hugo, into a staging dir) → offline
+//	content → check (lint) → render (Hugo, into a staging dir) → structure
+//	(rules on Hugo's page model: translation parity) → offline
 //	(icons, manifest, precache list, sw.js; each minified by shrink as it
 //	is written) → verify (links, budgets) → publish (atomic swap into the
 //	destination)
 //
-// Each stage is its own package; this one only wires them together, so a
+// Each stage is its own package. This one wires them together, and before
+// any stage runs it checks the source and destination folders and the
+// files every build reads. Everything is built in a staging folder, so a
 // failure at any stage leaves the destination as it was.
 package pipeline
 
@@ -18,8 +21,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gohugoio/hugo/common/hmaps"
-
 	"github.com/okcguide/guide/internal/contacts"
 	"github.com/okcguide/guide/internal/diag"
 	"github.com/okcguide/guide/internal/lint"
@@ -27,6 +28,7 @@ import (
 	"github.com/okcguide/guide/internal/publish"
 	"github.com/okcguide/guide/internal/render"
 	"github.com/okcguide/guide/internal/shrink"
+	"github.com/okcguide/guide/internal/structure"
 	"github.com/okcguide/guide/internal/verify"
 )
 
@@ -99,8 +101,8 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	if fi, err := os.Stat(src); err != nil || !fi.IsDir() {
-		return nil, fmt.Errorf("%s: the source directory does not exist", opts.Source)
+	if err := render.CheckSource(opts.Source); err != nil {
+		return nil, err
 	}
 	tm := newTimer()
 	if err := checkDestination(src, dest); err != nil {
@@ -113,6 +115,10 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	tm.done("check")
+	// Ctrl-C during the check stops here, before render writes anything.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	staging, err := publish.Prepare(dest)
 	if err != nil {
 		return nil, err
@@ -142,11 +148,11 @@ var requiredAssets = []string{"assets/css/main.css", "assets/js/register.js", "a
 // it: the build replaces the destination folder whole.
 func checkDestination(src, dest string) error {
 	if dest == src || strings.HasPrefix(src, dest+string(filepath.Separator)) {
-		return fmt.Errorf("%s: the destination holds the site's source; choose another folder, like public", dest)
+		return &diag.Error{File: dest, Msg: "the destination holds the site's source; choose another folder, like public"}
 	}
 	for _, name := range []string{"hugo.toml", "go.mod", ".git", "content"} {
 		if _, err := os.Stat(filepath.Join(dest, name)); err == nil {
-			return fmt.Errorf("%s: the destination has %s in it, so it is not a build folder; choose another folder, like public", dest, name)
+			return &diag.Error{File: dest, Msg: fmt.Sprintf("the destination has %s in it, so it is not a build folder; choose another folder, like public", name)}
 		}
 	}
 	return nil
@@ -199,6 +205,10 @@ func stages(ctx context.Context, src, dir string, opts Options, tm *timer) (*Sum
 		return nil, err
 	}
 	tm.done("render")
+	if errs := structure.Check(site.Hugo, src); len(errs) > 0 {
+		return nil, errs
+	}
+	tm.done("structure")
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -219,24 +229,19 @@ func stages(ctx context.Context, src, dir string, opts Options, tm *timer) (*Sum
 		ThemeColor:      str(site.Params["themecolor"]),
 		BackgroundColor: str(site.Params["backgroundcolor"]),
 		CSP:             str(site.Params["csp"]),
-		Minify:          shrink.File,
+		Minify:          shrink.Minify,
+		Preview:         opts.Preview,
 	})
 	if err != nil {
 		return nil, err
 	}
 	tm.done("offline")
-	if opts.Preview {
-		// A preview keeps the icons and manifest every page links to, but
-		// not the service worker: it would cache pages while they change.
-		if err := os.Remove(filepath.Join(dir, "sw.js")); err != nil {
-			return nil, err
-		}
-	} else {
+	if !opts.Preview {
 		for _, e := range res.Precache {
 			precache = append(precache, e.Path)
 		}
 	}
-	budgets, err := budgetsFrom(src, site.Params)
+	budgets, err := verify.ParseBudgets(src, site.Params)
 	if err != nil {
 		return nil, err
 	}
@@ -252,64 +257,7 @@ func stages(ctx context.Context, src, dir string, opts Options, tm *timer) (*Sum
 	return sum, nil
 }
 
-// table reads a TOML table from Hugo's config, whatever map type Hugo
-// gave it.
-func table(v any) map[string]any {
-	switch m := v.(type) {
-	case map[string]any:
-		return m
-	case hmaps.Params:
-		return m
-	}
-	return nil
-}
-
 func str(v any) string {
 	s, _ := v.(string)
 	return s
-}
-
-// budgetsFrom reads [params.guide.budgets] from the site config in src.
-// A budget that is not a whole number of bytes is an error at its line.
-func budgetsFrom(src string, params map[string]any) (verify.Budgets, error) {
-	b := verify.DefaultBudgets
-	bmt := table(table(params["guide"])["budgets"])
-	var errs diag.List
-	set := func(key string, dst *int64) {
-		switch v := bmt[key].(type) {
-		case nil:
-		case int:
-			*dst = int64(v)
-		case int64:
-			*dst = v
-		case float64:
-			*dst = int64(v)
-		default:
-			errs = append(errs, &diag.Error{File: "hugo.toml", Line: configLine(src, key),
-				Msg: fmt.Sprintf("params.guide.budgets: %s must be a number of bytes, like 14336, not %v", key, v)})
-		}
-		if *dst < 0 {
-			errs = append(errs, &diag.Error{File: "hugo.toml", Line: configLine(src, key),
-				Msg: fmt.Sprintf("params.guide.budgets: %s must be 0 (no limit) or more", key)})
-		}
-	}
-	set("pagegzip", &b.PageGzip)
-	set("jsgzip", &b.JSGzip)
-	set("precache", &b.Precache)
-	if len(errs) > 0 {
-		return b, errs
-	}
-	return b, nil
-}
-
-// configLine finds the line of hugo.toml that sets key (any case).
-func configLine(src, key string) int {
-	data, _ := os.ReadFile(filepath.Join(src, "hugo.toml"))
-	for i, l := range strings.Split(string(data), "\n") {
-		f := strings.Fields(strings.ReplaceAll(l, "=", " = "))
-		if len(f) > 1 && strings.EqualFold(f[0], key) && f[1] == "=" {
-			return i + 1
-		}
-	}
-	return 0
 }

@@ -4,4 +4,6 @@ package publish
 
 import "errors"
 
-func exchange(a, b string) error { return errors.New("not supported") }
+// renameExchange reports that this system cannot swap two directories in
+// one step, so Swap uses two renames.
+func renameExchange(a, b string) error { return errors.New("not supported") }

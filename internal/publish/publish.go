@@ -5,15 +5,17 @@
 // On Linux the two directories are exchanged with renameat2(RENAME_EXCHANGE)
 // and the old tree, now in the staging path, is removed afterwards. Where
 // that call is missing, the old tree is first renamed aside; a crash between
-// the two renames leaves it there, under a clearly named path that Clean
+// the two renames leaves it there, under a clearly named path that clean
 // puts back or removes on the next build.
 package publish
 
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/okcguide/guide/internal/diag"
 )
@@ -24,14 +26,18 @@ func Staging(dest string) string {
 	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".guide-staging")
 }
 
+// exchange swaps two directories in one step, or fails where the system
+// cannot; tests replace it to take the two-rename path.
+var exchange = renameExchange
+
 // aside is where the old tree waits during a two-rename swap.
 func aside(dest string) string {
 	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".guide-old")
 }
 
-// Clean removes what an interrupted build left next to dest. If dest is
+// clean removes what an interrupted build left next to dest. If dest is
 // missing but an old tree was set aside, the old tree is put back first.
-func Clean(dest string) error {
+func clean(dest string) error {
 	if _, err := os.Stat(dest); errors.Is(err, os.ErrNotExist) {
 		if _, err := os.Stat(aside(dest)); err == nil {
 			if err := os.Rename(aside(dest), dest); err != nil {
@@ -50,25 +56,55 @@ func Clean(dest string) error {
 func Prepare(dest string) (string, error) {
 	parent := filepath.Dir(dest)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", fmt.Errorf("%s: cannot create the destination's folder: %w", parent, diag.Cause(err))
+		return "", cannotCreate(dest, err)
 	}
 	if fi, err := os.Stat(dest); err == nil && !fi.IsDir() {
-		return "", fmt.Errorf("%s: the destination is a file, not a folder", dest)
+		return "", &diag.Error{File: dest, Msg: "the destination is a file, not a folder"}
 	}
-	if err := Clean(dest); err != nil {
-		return "", fmt.Errorf("%s: cannot remove a previous build's leftovers: %w", parent, diag.Cause(err))
+	if err := clean(dest); err != nil {
+		return "", &diag.Error{File: dest, Msg: fmt.Sprintf("cannot remove a previous build's leftovers: %v", err)}
 	}
 	st := Staging(dest)
 	if err := os.Mkdir(st, 0o755); err != nil {
-		return "", fmt.Errorf("%s: the destination's folder is not writable: %w", parent, diag.Cause(err))
+		// The staging folder is the destination's hidden sibling: what
+		// stops it stops the destination too, so name the destination.
+		return "", cannotCreate(dest, &fs.PathError{Op: "mkdir", Path: parent, Err: diag.Cause(err)})
 	}
 	return st, nil
+}
+
+// cannotCreate explains why dest cannot be created: err is the failure to
+// make a folder at or above it.
+func cannotCreate(dest string, err error) error {
+	where := dest
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		where = pe.Path
+	}
+	cause := diag.Cause(err)
+	var why string
+	switch {
+	case errors.Is(cause, syscall.ENOTDIR):
+		why = where + " is a file, not a folder"
+	case errors.Is(cause, fs.ErrPermission), errors.Is(cause, syscall.EROFS):
+		why = fmt.Sprintf("%s is not writable (%v)", where, cause)
+	case errors.Is(cause, fs.ErrNotExist):
+		// The folder exists (MkdirAll made it) yet refuses new entries,
+		// like /proc.
+		why = where + " does not allow new folders"
+	default:
+		why = fmt.Sprintf("%s: %v", where, cause)
+	}
+	return &diag.Error{File: dest, Msg: "cannot create the destination: " + why}
 }
 
 // Swap puts staging in place of dest and removes the old tree.
 func Swap(staging, dest string) error {
 	if _, err := os.Stat(dest); errors.Is(err, os.ErrNotExist) {
-		return os.Rename(staging, dest)
+		if err := os.Rename(staging, dest); err != nil {
+			return &diag.Error{File: dest, Msg: fmt.Sprintf("cannot create: %v", diag.Cause(err))}
+		}
+		return nil
 	}
 	// Once the new tree is in place the build has succeeded; removing the
 	// old one is tidying, and what is left of it the next build removes.
@@ -78,11 +114,11 @@ func Swap(staging, dest string) error {
 	}
 	old := aside(dest)
 	if err := os.Rename(dest, old); err != nil {
-		return fmt.Errorf("%s: cannot replace: %w", dest, diag.Cause(err))
+		return &diag.Error{File: dest, Msg: fmt.Sprintf("cannot replace: %v", diag.Cause(err))}
 	}
 	if err := os.Rename(staging, dest); err != nil {
 		os.Rename(old, dest)
-		return fmt.Errorf("%s: cannot replace: %w", dest, diag.Cause(err))
+		return &diag.Error{File: dest, Msg: fmt.Sprintf("cannot replace: %v", diag.Cause(err))}
 	}
 	os.RemoveAll(old)
 	return nil

@@ -1,15 +1,16 @@
-// Package render is the first stage of the guide's build: it runs Hugo, as
+// Package render is the build stage after the content check: it runs Hugo, as
 // a library, over the site's source directory and writes the rendered,
 // minified site into a staging directory.
 //
-// Hugo logs each problem (with its file and line) to a writer and returns
-// only "logged N error(s)"; Render captures that writer and turns each
-// logged problem into a diag.Error whose path is relative to the source.
+// Hugo returns most problems as structured file errors (herrors.FileError)
+// with a position; Render reports each at its innermost position. A
+// problem a template raises with errorf is only logged, as text, so Render
+// also captures Hugo's log and turns each logged error into a diag.Error.
+// Every path is relative to the source.
 package render
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -21,6 +22,7 @@ import (
 	"sync"
 
 	"github.com/bep/logg"
+	"github.com/gohugoio/hugo/common/herrors"
 	"github.com/gohugoio/hugo/common/loggers"
 	"github.com/gohugoio/hugo/config"
 	"github.com/gohugoio/hugo/config/allconfig"
@@ -54,9 +56,6 @@ type Options struct {
 
 // Site is what the render produced, for later stages.
 type Site struct {
-	// Pages is the number of pages Hugo rendered (home, sections, pages),
-	// all languages; the 404 pages are not counted.
-	Pages int
 	// Params is the site's [params] table.
 	Params map[string]any
 	// BaseURL is the guide's public address (absolute, ending in /), or ""
@@ -64,6 +63,8 @@ type Site struct {
 	BaseURL string
 	// Langs describes each language's part of the site, default first.
 	Langs []Lang
+	// Hugo is Hugo's model of the built site, for the rules that check it.
+	Hugo *hugolib.HugoSites
 }
 
 // Lang is one language's part of the site, for its web app manifest.
@@ -105,6 +106,18 @@ func CheckBaseURL(s string) error {
 	return nil
 }
 
+// CheckSource says what is wrong with source as a site's source folder:
+// that it is not a folder, or has no hugo.toml.
+func CheckSource(source string) error {
+	if fi, err := os.Stat(source); err != nil || !fi.IsDir() {
+		return &diag.Error{File: source, Msg: "the source directory does not exist"}
+	}
+	if _, err := os.Stat(filepath.Join(source, "hugo.toml")); err != nil {
+		return &diag.Error{File: "hugo.toml", Msg: "missing: the source directory has no hugo.toml (is -source the guide's folder?)"}
+	}
+	return nil
+}
+
 // Render renders opts.Source into opts.Dest.
 func Render(opts Options) (*Site, error) {
 	src, err := filepath.Abs(opts.Source)
@@ -115,11 +128,8 @@ func Render(opts Options) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	if fi, err := os.Stat(src); err != nil || !fi.IsDir() {
-		return nil, &diag.Error{File: opts.Source, Msg: "the source directory does not exist"}
-	}
-	if _, err := os.Stat(filepath.Join(src, "hugo.toml")); err != nil {
-		return nil, &diag.Error{File: "hugo.toml", Msg: "missing: the source directory has no hugo.toml (is -source the guide's folder?)"}
+	if err := CheckSource(opts.Source); err != nil {
+		return nil, err
 	}
 	env := opts.Environment
 	if env == "" {
@@ -183,7 +193,7 @@ func Render(opts Options) (*Site, error) {
 		return nil, convert(src, capture, fmt.Errorf("logged %d error(s)", n))
 	}
 
-	site := &Site{Params: map[string]any{}, BaseURL: base}
+	site := &Site{Params: map[string]any{}, BaseURL: base, Hugo: sites}
 	for k, v := range sites.Sites[0].Params() {
 		site.Params[k] = v
 	}
@@ -193,11 +203,6 @@ func Render(opts Options) (*Site, error) {
 			return nil, err
 		}
 		site.Langs = append(site.Langs, l)
-		for _, p := range s.Pages() {
-			if p.IsPage() || p.IsSection() || p.IsHome() {
-				site.Pages++
-			}
-		}
 	}
 	return site, nil
 }
@@ -305,10 +310,13 @@ func (c *logCapture) errorCount() int {
 // `"/abs/path/file.md:12:3"`; sometimes just a path.
 var posRe = regexp.MustCompile(`"?((?:/|[A-Za-z]:\\)[^":\s]+?)(?::(\d+)(?::(\d+))?)?"?:\s`)
 
-// convert turns Hugo's logged errors (or, if none were logged, err itself)
-// into a diag.List with paths relative to src.
+// convert turns Hugo's errors into a diag.List with paths relative to
+// src: first the file errors (herrors.FileError) in err, each reported at
+// its innermost position; then the problems Hugo only logged (like a
+// template's errorf), which exist only as text; and when there are
+// neither, err's own text.
 func convert(src string, c *logCapture, err error) error {
-	var list diag.List
+	list := fileErrors(src, err)
 	for _, l := range c.lines() {
 		if !strings.HasPrefix(l, "ERROR ") {
 			continue
@@ -319,9 +327,39 @@ func convert(src string, c *logCapture, err error) error {
 		list = append(list, parse(src, err.Error()))
 	}
 	if len(list) == 0 {
-		return errors.New("hugo: build failed")
+		return &diag.Error{Msg: "hugo: the build failed without saying why"}
 	}
 	return dedupe(list)
+}
+
+// fileErrors reports each error Hugo returned with a file position at the
+// innermost one: a failing partial inside a template inside a page is
+// reported in the partial. The message is the root cause, without the
+// template machinery's wrapping.
+func fileErrors(src string, err error) diag.List {
+	var list diag.List
+	for _, e := range herrors.Errors(err) {
+		fes := herrors.UnwrapFileErrors(e)
+		if len(fes) == 0 {
+			continue
+		}
+		fe := fes[len(fes)-1]
+		pos := fe.Position()
+		cause := herrors.Cause(fe).Error()
+		d := &diag.Error{File: diag.Rel(src, pos.Filename), Line: pos.LineNumber, Col: pos.ColumnNumber, Msg: cleanMsg(src, cause)}
+		// Hugo parses a page template together with baseof.html and
+		// places a syntax error in baseof.html; the parser's own message
+		// names the template that has it.
+		if m := parseErrRe.FindStringSubmatch(cause); m != nil {
+			name := filepath.Join("layouts", m[1])
+			if _, err := os.Stat(filepath.Join(src, name)); err == nil {
+				d.File, d.Col = name, 0
+				d.Line, _ = strconv.Atoi(m[2])
+			}
+		}
+		list = append(list, d)
+	}
+	return list
 }
 
 // parse finds the innermost (last) file position in a Hugo message and
@@ -358,37 +396,7 @@ func parse(src, msg string) *diag.Error {
 		e.Msg = msg
 	}
 	e.Msg = cleanMsg(src, e.Msg)
-	e.File = inBaseTemplate(src, e.File, e.Line, msg)
 	return e
-}
-
-// inBaseTemplate corrects a common misattribution: Hugo runs a page
-// template inside baseof.html under the page template's name, so an error
-// in baseof.html is reported at the right line of the wrong file. When the
-// failing expression is not on that line of the named file but is on that
-// line of baseof.html, the error is in baseof.html.
-func inBaseTemplate(src, file string, line int, msg string) string {
-	m := atRe.FindAllStringSubmatch(msg, -1)
-	if line == 0 || len(m) == 0 || !strings.HasPrefix(file, "layouts") {
-		return file
-	}
-	expr := m[len(m)-1][1]
-	lineOf := func(name string) string {
-		data, err := os.ReadFile(filepath.Join(src, name))
-		if err != nil {
-			return ""
-		}
-		lines := strings.Split(string(data), "\n")
-		if line > len(lines) {
-			return ""
-		}
-		return lines[line-1]
-	}
-	base := filepath.Join("layouts", "baseof.html")
-	if !strings.Contains(lineOf(file), expr) && strings.Contains(lineOf(base), expr) {
-		return base
-	}
-	return file
 }
 
 func atoi(s string, a, b int) int {
@@ -400,10 +408,10 @@ func atoi(s string, a, b int) int {
 }
 
 var (
+	// A template syntax error: "template: page.html:2: unexpected ...".
+	parseErrRe = regexp.MustCompile(`^template: ([\w./-]+\.\w+):(\d+): `)
 	// A template position: "template: _partials/nav.html:5:16: ".
-	tmplRe = regexp.MustCompile(`template: ([\w./-]+\.\w+):(\d+)(?::(\d+))?: `)
-	// The expression a template failed at: `at <partial "x" .>: `.
-	atRe      = regexp.MustCompile(`at <(.+?)>: `)
+	tmplRe    = regexp.MustCompile(`template: ([\w./-]+\.\w+):(\d+)(?::(\d+))?: `)
 	yamlPosRe = regexp.MustCompile(`^\[\d+:\d+\] `)
 	// A message raised by our own templates already starts with a position.
 	ownPosRe = regexp.MustCompile(`^"?[^"\s:]+\.\w+:\d+:\d+"?: `)

@@ -72,3 +72,51 @@ func Text(n *html.Node) string {
 	walk(n)
 	return strings.Join(strings.Fields(b.String()), " ")
 }
+
+// Indent renders the HTML page data one element, text or comment per
+// line, indented by depth, so a golden copy of a minified page reads
+// like source and a change shows as a line diff. Text is trimmed; an
+// element's attributes stay in the order the page has them.
+func Indent(t testing.TB, name string, data []byte) string {
+	t.Helper()
+	doc := ParseHTML(t, name, data)
+	var b strings.Builder
+	var walk func(n *html.Node, depth int)
+	walk = func(n *html.Node, depth int) {
+		pad := strings.Repeat("  ", depth)
+		switch n.Type {
+		case html.DoctypeNode:
+			b.WriteString("<!doctype " + n.Data + ">\n")
+		case html.TextNode:
+			s := strings.TrimSpace(n.Data)
+			if p := n.Parent; p == nil || (p.Data != "script" && p.Data != "style") {
+				s = textEscaper.Replace(s)
+			}
+			if s != "" {
+				b.WriteString(pad + s + "\n")
+			}
+		case html.CommentNode:
+			b.WriteString(pad + "<!--" + n.Data + "-->\n")
+		case html.ElementNode:
+			b.WriteString(pad + "<" + n.Data)
+			for _, a := range n.Attr {
+				b.WriteString(" " + a.Key + `="` + attrEscaper.Replace(a.Val) + `"`)
+			}
+			b.WriteString(">\n")
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			d := depth + 1
+			if n.Type == html.DocumentNode {
+				d = 0
+			}
+			walk(c, d)
+		}
+	}
+	walk(doc, 0)
+	return b.String()
+}
+
+var (
+	textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;")
+	attrEscaper = strings.NewReplacer("&", "&amp;", `"`, "&quot;")
+)

@@ -4,6 +4,7 @@
 package sitetest
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -127,4 +128,38 @@ func Edit(t testing.TB, dir, name, old, new string) {
 	if err := os.WriteFile(p, []byte(strings.Replace(string(data), old, new, 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Synthetic returns a copy of the real site plus n generated pages of realistic
+// length, with headings, links between them and the phone shortcode. The
+// budgets are lifted: the benchmark measures speed, not a real guide.
+func Synthetic(b testing.TB, n int) string {
+	b.Helper()
+	src := CopySite(b)
+	Edit(b, src, "hugo.toml", "precache = 307200", "precache = 0")
+	return AddPages(b, src, n)
+}
+
+// AddPages adds n generated pages under content/bench/ to the site in src
+// and returns src.
+func AddPages(b testing.TB, src string, n int) string {
+	b.Helper()
+	dir := filepath.Join(src, "content", "bench")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "_index.md"), []byte("---\ntitle: Bench\ndescription: Generated pages.\n---\n"), 0o644)
+	para := "Call the non-emergency line when no one is in danger. Have the address ready. Say what happened and when. The dispatcher will tell you what comes next. "
+	for i := 0; i < n; i++ {
+		var s strings.Builder
+		fmt.Fprintf(&s, "---\ntitle: \"Page %d\"\ndescription: \"Generated page %d.\"\nweight: %d\n---\n\n", i, i, i)
+		for h := 1; h <= 4; h++ {
+			fmt.Fprintf(&s, "## Part %d\n\n%s%s\n\n", h, para, para)
+			fmt.Fprintf(&s, "- Call {{< phone \"nonEmergency\" >}} any time.\n- Read [page %d](page-%d.md).\n- Danger now: call {{< phone \"emergency\" >}}.\n\n", (i+1)%n, (i+1)%n)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("page-%d.md", i)), []byte(s.String()), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return src
 }

@@ -33,6 +33,8 @@ import (
 	"golang.org/x/net/html/atom"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/gohugoio/hugo/common/hmaps"
+
 	"github.com/okcguide/guide/internal/diag"
 )
 
@@ -245,7 +247,7 @@ func (g gzipSizer) size(rel string) int64 {
 	if err != nil {
 		return 0
 	}
-	n := GzipSize(data)
+	n := gzipSize(data)
 	g.cache[rel] = n
 	return n
 }
@@ -259,8 +261,8 @@ func (g gzipSizer) pageSize(pg *page) int64 {
 	return n
 }
 
-// GzipSize is the size of data compressed with gzip at the best level.
-func GzipSize(data []byte) int64 {
+// gzipSize is the size of data compressed with gzip at the best level.
+func gzipSize(data []byte) int64 {
 	var buf bytes.Buffer
 	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 	w.Write(data)
@@ -572,4 +574,57 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// ParseBudgets reads [params.guide.budgets] from the site's params (as
+// Hugo read them from hugo.toml in src); DefaultBudgets fills in what it
+// leaves out. A budget that is not a whole number of bytes is an error at
+// its line of hugo.toml.
+func ParseBudgets(src string, params map[string]any) (Budgets, error) {
+	b := DefaultBudgets
+	bmt := table(table(params["guide"])["budgets"])
+	var errs diag.List
+	set := func(key string, dst *int64) {
+		switch v := bmt[key].(type) {
+		case nil:
+		case int:
+			*dst = int64(v)
+		case int64:
+			*dst = v
+		case float64:
+			*dst = int64(v)
+		default:
+			errs = append(errs, &diag.Error{File: "hugo.toml", Line: configLine(src, key),
+				Msg: fmt.Sprintf("params.guide.budgets: %s must be a number of bytes, like 14336, not %v", key, v)})
+		}
+		if *dst < 0 {
+			errs = append(errs, &diag.Error{File: "hugo.toml", Line: configLine(src, key),
+				Msg: fmt.Sprintf("params.guide.budgets: %s must be 0 (no limit) or more", key)})
+		}
+	}
+	set("pagegzip", &b.PageGzip)
+	set("jsgzip", &b.JSGzip)
+	set("precache", &b.Precache)
+	if len(errs) > 0 {
+		return b, errs
+	}
+	return b, nil
+}
+
+// configLine is the line of hugo.toml in src that sets the budget key.
+func configLine(src, key string) int {
+	data, _ := os.ReadFile(filepath.Join(src, "hugo.toml"))
+	return diag.TOMLLine(data, "params", "guide", "budgets", key)
+}
+
+// table reads a TOML table from Hugo's config, whatever map type Hugo
+// gave it.
+func table(v any) map[string]any {
+	switch m := v.(type) {
+	case map[string]any:
+		return m
+	case hmaps.Params:
+		return m
+	}
+	return nil
 }

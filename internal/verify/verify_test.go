@@ -1,6 +1,7 @@
 package verify_test
 
 import (
+	"flag"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 
 	"golang.org/x/tools/txtar"
 
+	"github.com/okcguide/guide/internal/diag"
 	"github.com/okcguide/guide/internal/verify"
 )
 
@@ -54,27 +56,52 @@ func TestGoodTree(t *testing.T) {
 	}
 }
 
+var update = flag.Bool("update", false, "rewrite the want files in testdata/problems/*.txtar from what verify reports")
+
+// Each testdata/problems/NAME.txtar adds files (a bad.html) to the good
+// tree; its "want" file holds every line verify reports, and each of them
+// must be about bad.html.
 func TestProblems(t *testing.T) {
-	for _, tc := range []struct{ name, page, want string }{
-		{"missing file", `%HEAD%<h1>x</h1><a href=nope.html>x</a>`, "nope.html does not exist"},
-		{"missing fragment", `%HEAD%<h1>x</h1><a href=about.html#nobody>x</a>`, `has no element with id "nobody"`},
-		{"root-relative", `%HEAD%<h1>x</h1><a href=/about.html>x</a>`, "root-relative"},
-		{"outside the site", `%HEAD%<h1>x</h1><a href=../../etc/passwd>x</a>`, "outside the site"},
-		{"other origin script", `%HEAD%<h1>x</h1><script src=https://cdn.example.com/x.js></script>`, "loads from another origin"},
-		{"other origin image", `%HEAD%<h1>x</h1><img src=//cdn.example.com/x.png alt=x>`, "root-relative"},
-		{"external link without rel", `%HEAD%<h1>x</h1><a href=https://www.okc.gov/>City</a>`, `needs rel="noopener noreferrer"`},
-		{"no CSP", `<!doctype html><html lang=en><title>T</title><h1>x</h1>`, "no Content-Security-Policy"},
-		{"weak CSP", `<html lang=en><meta http-equiv=Content-Security-Policy content="default-src 'self' 'unsafe-inline'; object-src 'none'"><title>T</title><h1>x</h1>`, "no unsafe- source"},
-		{"two h1", `%HEAD%<h1>x</h1><h1>y</h1>`, "has 2 <h1>"},
-		{"no lang", `<html><meta http-equiv=Content-Security-Policy content="default-src 'self'; object-src 'none'"><title>T</title><h1>x</h1>`, "no lang"},
-		{"empty title", `<html lang=en><meta http-equiv=Content-Security-Policy content="default-src 'self'; object-src 'none'"><title> </title><h1>x</h1>`, "<title>"},
-		{"javascript: link", `%HEAD%<h1>x</h1><a href="javascript:alert(1)">x</a>`, "javascript: scheme"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := tree(t, good+"-- bad.html --\n"+tc.page+"\n")
-			_, err := verify.Check(dir, nil, verify.DefaultBudgets, "")
-			if err == nil || !strings.Contains(err.Error(), "bad.html") || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("want an error on bad.html containing %q, got %v", tc.want, err)
+	files, _ := filepath.Glob(filepath.Join("testdata", "problems", "*.txtar"))
+	if len(files) == 0 {
+		t.Fatal("no testdata/problems/*.txtar")
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			a, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var added txtar.Archive
+			var want *txtar.File
+			for i, f := range a.Files {
+				if f.Name == "want" {
+					want = &a.Files[i]
+				} else {
+					added.Files = append(added.Files, f)
+				}
+			}
+			if want == nil {
+				t.Fatalf("%s has no want file", file)
+			}
+			_, err = verify.Check(tree(t, good+string(txtar.Format(&added))), nil, verify.DefaultBudgets, "")
+			got := ""
+			for _, e := range diag.AsList(err) {
+				got += e.Error() + "\n"
+				if !strings.HasPrefix(e.Error(), "bad.html") {
+					t.Errorf("a problem not on bad.html: %s", e.Error())
+				}
+			}
+			if got == "" {
+				t.Errorf("%s: no problem reported", file)
+			}
+			if *update {
+				want.Data = []byte(got)
+				if err := os.WriteFile(file, txtar.Format(a), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			} else if got != string(want.Data) {
+				t.Errorf("%s: verify reported:\n%s\nwant:\n%s", file, got, want.Data)
 			}
 		})
 	}

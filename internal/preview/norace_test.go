@@ -1,6 +1,6 @@
 //go:build !race
 
-package serve_test
+package preview_test
 
 // slowdown scales the tests' time limits; see race_test.go.
 const slowdown = 1

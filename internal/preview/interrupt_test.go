@@ -1,4 +1,4 @@
-package serve_test
+package preview_test
 
 import (
 	"bufio"

@@ -1,4 +1,4 @@
-// Package serve is `guide serve`: a live preview of the guide for editors.
+// Package preview is `guide serve`: a live preview of the guide for editors.
 //
 // It builds the site in preview mode (Hugo's development environment, no
 // service worker) into a temporary folder and serves it on 127.0.0.1. It
@@ -22,7 +22,7 @@
 // serving old pages, so the preview answers /sw.js with a worker that
 // clears its caches and unregisters itself, and marks every response
 // Cache-Control: no-store.
-package serve
+package preview
 
 import (
 	"context"
@@ -46,10 +46,10 @@ import (
 	"github.com/okcguide/guide/internal/render"
 )
 
-// DefaultDebounce is how long the server waits after the last change to
+// defaultDebounce is how long the server waits after the last change to
 // the source before it rebuilds: long enough to take an editor's save (often
 // several file events) as one change, short enough not to be noticed.
-const DefaultDebounce = 100 * time.Millisecond
+const defaultDebounce = 100 * time.Millisecond
 
 // maxWait bounds how long a stream of changes can put off a rebuild.
 const maxWait = time.Second
@@ -63,28 +63,37 @@ type Options struct {
 	// Stderr receives build problems, one per line, and Hugo's warnings.
 	Stderr io.Writer
 	// Debounce is the quiet time before a rebuild; zero means
-	// DefaultDebounce.
+	// defaultDebounce.
 	Debounce time.Duration
 	// TempDir is where the build folders go; empty means the system's
 	// temporary folder. They are removed when Run returns.
 	TempDir string
 }
 
-// PortInUseError says the port is taken and suggests one that is free.
-type PortInUseError struct {
+// portInUseError says the port is taken and suggests one that is free.
+type portInUseError struct {
 	Port    int
 	Suggest int
 }
 
-func (e *PortInUseError) Error() string {
+func (e *portInUseError) Error() string {
 	return fmt.Sprintf("port %d is in use; try -port %d", e.Port, e.Suggest)
 }
 
-// Listen opens port on 127.0.0.1 (0 picks a free port). When the port is
-// taken it returns a *PortInUseError.
-func Listen(port int) (net.Listener, error) {
+// CheckPort says what is wrong with port as a port to serve on, if
+// anything: 1 to 65535, or 0 for a free one.
+func CheckPort(port int) error {
 	if port < 0 || port > 65535 {
-		return nil, fmt.Errorf("port %d is not a port number; use 1 to 65535", port)
+		return fmt.Errorf("port %d is not a port number; use 1 to 65535", port)
+	}
+	return nil
+}
+
+// Listen opens port on 127.0.0.1 (0 picks a free port). When the port is
+// taken it returns a *portInUseError.
+func Listen(port int) (net.Listener, error) {
+	if err := CheckPort(port); err != nil {
+		return nil, err
 	}
 	ln, err := listen(port)
 	if err == nil {
@@ -104,7 +113,7 @@ func Listen(port int) (net.Listener, error) {
 	if suggest > 65535 {
 		suggest = port - 1
 	}
-	return nil, &PortInUseError{Port: port, Suggest: suggest}
+	return nil, &portInUseError{Port: port, Suggest: suggest}
 }
 
 func listen(port int) (net.Listener, error) {
@@ -140,7 +149,7 @@ func Run(ctx context.Context, ln net.Listener, opts Options) error {
 		opts.Stderr = io.Discard
 	}
 	if opts.Debounce <= 0 {
-		opts.Debounce = DefaultDebounce
+		opts.Debounce = defaultDebounce
 	}
 	root, err := os.MkdirTemp(opts.TempDir, "guide-serve-")
 	if err != nil {
@@ -253,7 +262,7 @@ func (s *server) build(ctx context.Context, verb string) {
 	if err != nil {
 		os.RemoveAll(dir)
 		var lines []string
-		for _, e := range diag.Lines(err) {
+		for _, e := range diag.AsList(err) {
 			fmt.Fprintln(s.opts.Stderr, e.Error())
 			lines = append(lines, strings.Split(strings.ReplaceAll(e.Error(), "\r", ""), "\n")...)
 		}
@@ -319,9 +328,6 @@ type watcher struct {
 	wg      sync.WaitGroup
 }
 
-// Watched lists what, under the source folder, a rebuild depends on.
-var Watched = render.Inputs
-
 func newWatcher(src string) (*watcher, error) {
 	fw, err := fsnotify.NewWatcher()
 	if err != nil {
@@ -335,7 +341,7 @@ func newWatcher(src string) (*watcher, error) {
 		fw.Close()
 		return nil, err
 	}
-	for _, name := range Watched[1:] {
+	for _, name := range render.Inputs[1:] {
 		if err := w.addTree(filepath.Join(src, name)); err != nil {
 			fw.Close()
 			return nil, err
@@ -412,7 +418,7 @@ func (w *watcher) relevant(ev fsnotify.Event) (string, bool) {
 	parts := strings.Split(filepath.ToSlash(rel), "/")
 	top := parts[0]
 	watched := false
-	for _, name := range Watched {
+	for _, name := range render.Inputs {
 		if top == name {
 			watched = true
 		}

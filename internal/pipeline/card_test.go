@@ -1,4 +1,4 @@
-package content_test
+package pipeline_test
 
 import (
 	"bytes"
@@ -231,7 +231,7 @@ func checkCard(t *testing.T, data []byte, f facts) {
 // hours from data/contacts.toml, precached for offline use. The Spanish
 // card, in es/, has the same facts with the name and note in Spanish.
 func TestContactCard(t *testing.T) {
-	tree := real(t)
+	_, tree := real(t)
 	const card = "okcpd-non-emergency.vcf"
 	data, ok := tree[card]
 	if !ok {
@@ -269,7 +269,7 @@ func TestContactCard(t *testing.T) {
 // Each home page links to its language's contact card, with download and
 // the translated "save the number" text.
 func TestHomePagesLinkTheCard(t *testing.T) {
-	tree := real(t)
+	_, tree := real(t)
 	root := sitetest.RepoRoot(t)
 	for _, home := range []struct{ page, i18n, card string }{
 		{"index.html", "en", "okcpd-non-emergency.vcf"},
@@ -393,7 +393,7 @@ func checkLD(t *testing.T, name string, sd structuredData, f facts) {
 // Each home page carries the same structured data, from the data file;
 // no other page does.
 func TestStructuredData(t *testing.T) {
-	tree := real(t)
+	_, tree := real(t)
 	f := readFacts(t, sitetest.RepoRoot(t))
 	en := jsonLD(t, "index.html", tree["index.html"])
 	es := jsonLD(t, "es/index.html", tree["es/index.html"])
@@ -454,7 +454,7 @@ es = "un artículo público sobre la línea"
 			t.Fatal(err)
 		}
 	}
-	tree := build(t, src)
+	tree := sitetest.ReadTree(t, build(t, src))
 	card := tree["okcpd-non-emergency.vcf"]
 	checkCard(t, card, f)
 	if !bytes.Contains(card, []byte("\r\n ")) {

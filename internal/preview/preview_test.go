@@ -1,4 +1,4 @@
-package serve_test
+package preview_test
 
 import (
 	"bufio"
@@ -19,7 +19,7 @@ import (
 
 	"github.com/okcguide/guide/internal/browsertest"
 	"github.com/okcguide/guide/internal/cli"
-	"github.com/okcguide/guide/internal/serve"
+	"github.com/okcguide/guide/internal/preview"
 	"github.com/okcguide/guide/internal/sitetest"
 )
 
@@ -52,8 +52,8 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// preview is a running preview server.
-type preview struct {
+// server is a running preview server.
+type server struct {
 	url            string
 	src            string
 	stdout, stderr *syncBuffer
@@ -61,9 +61,9 @@ type preview struct {
 
 // start serves the site in src on a free port until the test ends, then
 // checks that the server stopped and removed its build folders.
-func start(t *testing.T, src string) *preview {
+func start(t *testing.T, src string) *server {
 	t.Helper()
-	ln, err := serve.Listen(0)
+	ln, err := preview.Listen(0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,14 +71,14 @@ func start(t *testing.T, src string) *preview {
 }
 
 // startOn is start on a given listener.
-func startOn(t *testing.T, ln net.Listener, src string) *preview {
+func startOn(t *testing.T, ln net.Listener, src string) *server {
 	t.Helper()
-	p := &preview{url: "http://" + ln.Addr().String(), src: src, stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	p := &server{url: "http://" + ln.Addr().String(), src: src, stdout: &syncBuffer{}, stderr: &syncBuffer{}}
 	tmp := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- serve.Run(ctx, ln, serve.Options{Source: src, Stdout: p.stdout, Stderr: p.stderr, TempDir: tmp})
+		done <- preview.Run(ctx, ln, preview.Options{Source: src, Stdout: p.stdout, Stderr: p.stderr, TempDir: tmp})
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -135,7 +135,7 @@ type stream struct {
 func listen(t *testing.T, base string) *stream {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+serve.EventsPath, nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+preview.EventsPath, nil)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		cancel()
@@ -263,7 +263,7 @@ func TestServesTheSiteWithTheReloadScript(t *testing.T) {
 
 	// Everything is no-store and carries the site's CSP, which allows the
 	// same-origin reload script and event stream.
-	for _, path := range []string{"/", "/manifest.webmanifest", "/icons/icon.svg", serve.ReloadScript, serve.ReloadStyle, serve.WorkerPath, "/nope.html"} {
+	for _, path := range []string{"/", "/manifest.webmanifest", "/icons/icon.svg", preview.ReloadScript, preview.ReloadStyle, preview.WorkerPath, "/nope.html"} {
 		r := get(t, p.url+path)
 		if cc := r.header.Get("Cache-Control"); cc != "no-store" {
 			t.Errorf("GET %s: Cache-Control %q, want no-store", path, cc)
@@ -273,7 +273,7 @@ func TestServesTheSiteWithTheReloadScript(t *testing.T) {
 		}
 	}
 
-	js := get(t, p.url+serve.ReloadScript)
+	js := get(t, p.url+preview.ReloadScript)
 	if js.status != 200 || !strings.HasPrefix(js.header.Get("Content-Type"), "text/javascript") {
 		t.Fatalf("reload script: %d %q", js.status, js.header.Get("Content-Type"))
 	}
@@ -286,7 +286,7 @@ func TestServesTheSiteWithTheReloadScript(t *testing.T) {
 		t.Error("the reload script must insert text only and leave styles to reload.css")
 	}
 
-	sw := get(t, p.url+serve.WorkerPath)
+	sw := get(t, p.url+preview.WorkerPath)
 	if sw.status != 200 || !strings.HasPrefix(sw.header.Get("Content-Type"), "text/javascript") {
 		t.Fatalf("sw.js: %d %q", sw.status, sw.header.Get("Content-Type"))
 	}
@@ -493,65 +493,19 @@ func TestWatchesNewFoldersAndIgnoresEditorFiles(t *testing.T) {
 }
 
 func TestInject(t *testing.T) {
-	tag := serve.Tag("b1")
+	tag := preview.Tag("b1")
 	for _, c := range []struct{ in, want string }{
 		{"<p>a</p></body></html>", "<p>a</p>" + tag + "</body></html>"},
 		{"<p>a</BODY></HTML>", "<p>a" + tag + "</BODY></HTML>"},
 		{"<p>a</p>", "<p>a</p>" + tag},
 		{"<p>&lt;/body&gt;</p></body>", "<p>&lt;/body&gt;</p>" + tag + "</body>"},
 	} {
-		if got := string(serve.Inject([]byte(c.in), "b1")); got != c.want {
+		if got := string(preview.Inject([]byte(c.in), "b1")); got != c.want {
 			t.Errorf("Inject(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
-	if got := serve.Tag(`"><script>`); strings.Contains(got, `"><script>`) {
+	if got := preview.Tag(`"><script>`); strings.Contains(got, `"><script>`) {
 		t.Errorf("Tag does not escape the id: %s", got)
-	}
-}
-
-func TestPortInUse(t *testing.T) {
-	taken, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer taken.Close()
-	port := taken.Addr().(*net.TCPAddr).Port
-
-	var out, errb bytes.Buffer
-	code := cli.Main([]string{"serve", "-source", sitetest.CopySite(t), "-port", fmt.Sprint(port)}, &out, &errb)
-	if code != cli.ExitFailed {
-		t.Errorf("exit %d, want %d", code, cli.ExitFailed)
-	}
-	m := regexp.MustCompile(`^guide serve: port (\d+) is in use; try -port (\d+)\n$`).FindStringSubmatch(errb.String())
-	if m == nil || m[1] != fmt.Sprint(port) {
-		t.Fatalf("stderr %q, want one line: guide serve: port %d is in use; try -port N", errb.String(), port)
-	}
-	// The port it suggests was free.
-	if l, err := net.Listen("tcp", "127.0.0.1:"+m[2]); err != nil {
-		t.Errorf("the suggested port %s is not free: %v", m[2], err)
-	} else {
-		l.Close()
-	}
-	if out.Len() > 0 {
-		t.Errorf("stdout %q, want nothing", out.String())
-	}
-}
-
-func TestUsageAndMissingSite(t *testing.T) {
-	for _, c := range []struct {
-		args []string
-		code int
-		msg  string
-	}{
-		{[]string{"serve", "-port", "70000"}, cli.ExitUsage, "not a port number"},
-		{[]string{"serve", "extra"}, cli.ExitUsage, `unexpected argument "extra"`},
-		{[]string{"serve", "-nope"}, cli.ExitUsage, "-nope"},
-		{[]string{"serve", "-port", "0", "-source", t.TempDir()}, cli.ExitFailed, "hugo.toml: missing"},
-	} {
-		var out, errb bytes.Buffer
-		if code := cli.Main(c.args, &out, &errb); code != c.code || !strings.Contains(errb.String(), c.msg) {
-			t.Errorf("guide %q: exit %d, stderr %q; want exit %d and %q", c.args, code, errb.String(), c.code, c.msg)
-		}
 	}
 }
 

@@ -1,6 +1,6 @@
 //go:build race
 
-package serve_test
+package preview_test
 
 // The race detector makes Hugo's builds several times slower.
 const slowdown = 6

@@ -1,4 +1,4 @@
-package serve_test
+package preview_test
 
 import (
 	"context"
@@ -15,32 +15,19 @@ import (
 
 	"github.com/okcguide/guide/internal/browsertest"
 	"github.com/okcguide/guide/internal/pipeline"
-	"github.com/okcguide/guide/internal/serve"
+	"github.com/okcguide/guide/internal/preview"
 	"github.com/okcguide/guide/internal/sitetest"
 )
 
 // newTab returns a tab in a new, empty browser context.
 func newTab(t *testing.T) context.Context {
 	t.Helper()
-	tctx, cancelTimeout := context.WithTimeout(browsertest.Browser(t), 60*time.Second)
-	ctx, cancel := chromedp.NewContext(tctx, chromedp.WithNewBrowserContext())
-	t.Cleanup(func() {
-		cancel()
-		cancelTimeout()
-	})
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return ctx
-}
-
-func eval[T any](ctx context.Context, expr string) (T, error) {
-	return chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	return browsertest.NewBrowserContext(t, 60*time.Second)
 }
 
 func mustEval[T any](t *testing.T, ctx context.Context, expr string) T {
 	t.Helper()
-	v, err := eval[T](ctx, expr)
+	v, err := browsertest.Eval[T](ctx, expr)
 	if err != nil {
 		t.Fatalf("%s: %v", expr, err)
 	}
@@ -49,28 +36,20 @@ func mustEval[T any](t *testing.T, ctx context.Context, expr string) T {
 
 func navigate(t *testing.T, ctx context.Context, url string) {
 	t.Helper()
-	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
-		t.Fatalf("loading %s: %v", url, err)
+	if err := browsertest.Navigate(ctx, url); err != nil {
+		t.Fatal(err)
 	}
 }
 
-// until evaluates expr every few milliseconds (through reloads) until it
-// is true, and returns when it first was; it fails the test after d.
+// until waits until expr is true (through reloads) and returns when it
+// first was; it fails the test after d.
 func until(t *testing.T, ctx context.Context, d time.Duration, expr string) time.Time {
 	t.Helper()
-	d *= slowdown
-	deadline := time.Now().Add(d)
-	var last error
-	for time.Now().Before(deadline) {
-		ok, err := eval[bool](ctx, expr)
-		if err == nil && ok {
-			return time.Now()
-		}
-		last = err
-		time.Sleep(10 * time.Millisecond)
+	at, err := browsertest.Until(ctx, d*slowdown, expr, "")
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatalf("not true within %v: %s (last error: %v)", d, expr, last)
-	return time.Time{}
+	return at
 }
 
 // recordViolations runs in every document before its own scripts, through
@@ -160,7 +139,7 @@ func TestBrowserOldServiceWorkerGetsOutOfTheWay(t *testing.T) {
 
 	var pln net.Listener
 	for i := 0; ; i++ {
-		if pln, err = serve.Listen(port); err == nil {
+		if pln, err = preview.Listen(port); err == nil {
 			break
 		}
 		if i == 50 {
