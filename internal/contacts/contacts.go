@@ -83,29 +83,10 @@ func Load(src string) (*Contacts, error) {
 		return nil, &diag.Error{File: File, Msg: msg}
 	}
 	var c Contacts
-	dec := toml.NewDecoder(strings.NewReader(string(data)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		var se *toml.StrictMissingError
-		if errors.As(err, &se) {
-			var errs diag.List
-			for _, e := range se.Errors {
-				row, col := e.Position()
-				key := strings.Join(e.Key(), ".")
-				msg := fmt.Sprintf("unknown key %s: the guide does not read it (check its spelling and its [table])", key)
-				if key == "lastVerified" {
-					msg = "lastVerified is not read any more: a person who confirms the facts records it in [check], with by, against and date"
-				}
-				errs = append(errs, &diag.Error{File: File, Line: row, Col: col, Msg: msg})
-			}
-			return nil, errs
-		}
-		var de *toml.DecodeError
-		if errors.As(err, &de) {
-			row, col := de.Position()
-			return nil, &diag.Error{File: File, Line: row, Col: col, Msg: "invalid TOML: " + de.Error()}
-		}
-		return nil, &diag.Error{File: File, Msg: "invalid: " + err.Error()}
+	if err := diag.DecodeTOML(File, data, &c, "", map[string]string{
+		"lastVerified": "lastVerified is not read any more: a person who confirms the facts records it in [check], with by, against and date",
+	}); err != nil {
+		return nil, err
 	}
 	var errs diag.List
 	need := func(ok bool, format string, args ...any) {

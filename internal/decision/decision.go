@@ -16,8 +16,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/pelletier/go-toml/v2"
-
 	"github.com/okcguide/guide/internal/diag"
 )
 
@@ -84,25 +82,8 @@ func Load(site Site) (*Guide, error) {
 		return nil, &diag.Error{File: File, Msg: "cannot read the decision guide: " + diag.Cause(err).Error()}
 	}
 	var g Guide
-	dec := toml.NewDecoder(strings.NewReader(string(data)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&g); err != nil {
-		var se *toml.StrictMissingError
-		if errors.As(err, &se) {
-			var errs diag.List
-			for _, e := range se.Errors {
-				row, col := e.Position()
-				errs = append(errs, &diag.Error{File: File, Line: row, Col: col, Rule: "decision",
-					Msg: fmt.Sprintf("unknown key %s (check its spelling and its table)", strings.Join(e.Key(), "."))})
-			}
-			return nil, errs
-		}
-		var de *toml.DecodeError
-		if errors.As(err, &de) {
-			row, col := de.Position()
-			return nil, &diag.Error{File: File, Line: row, Col: col, Rule: "decision", Msg: "invalid TOML: " + de.Error()}
-		}
-		return nil, &diag.Error{File: File, Rule: "decision", Msg: "invalid: " + err.Error()}
+	if err := diag.DecodeTOML(File, data, &g, "decision", nil); err != nil {
+		return nil, err
 	}
 	c := &checker{site: site, lines: tableLines(string(data))}
 	c.check(&g)

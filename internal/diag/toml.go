@@ -2,10 +2,46 @@ package diag
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"strings"
 
+	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 )
+
+// DecodeTOML decodes data, the TOML file named file (relative to the
+// site's source), into v. It is strict: a key v has no field for is an
+// error at its line and column, as is TOML that does not parse. hints
+// gives, for a key path written "table.key", the message to use instead
+// of "unknown key".
+func DecodeTOML(file string, data []byte, v any, rule string, hints map[string]string) error {
+	dec := toml.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	var se *toml.StrictMissingError
+	var de *toml.DecodeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &se):
+		var errs List
+		for _, e := range se.Errors {
+			row, col := e.Position()
+			key := strings.Join(e.Key(), ".")
+			msg, ok := hints[key]
+			if !ok {
+				msg = fmt.Sprintf("unknown key %s: the guide does not read it (check its spelling and its [table])", key)
+			}
+			errs = append(errs, &Error{File: file, Line: row, Col: col, Rule: rule, Msg: msg})
+		}
+		return errs
+	case errors.As(err, &de):
+		row, col := de.Position()
+		return &Error{File: file, Line: row, Col: col, Rule: rule, Msg: "invalid TOML: " + de.Error()}
+	}
+	return &Error{File: file, Rule: rule, Msg: "invalid: " + err.Error()}
+}
 
 // TOMLLine returns the 1-based line of the TOML document data that sets
 // the key at path (like "params", "guide", "budgets", "pageGzip"), or that

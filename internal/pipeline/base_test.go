@@ -2,18 +2,15 @@ package pipeline_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"encoding/xml"
 	"image/png"
 	"path"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
 
-	"github.com/okcguide/guide/internal/pipeline"
 	"github.com/okcguide/guide/internal/sitetest"
 )
 
@@ -40,25 +37,8 @@ func absolutes(doc *html.Node) []string {
 // og:image and sitemap entry is absolute under it and names a built file;
 // every other link stays relative; robots.txt names the sitemap.
 func TestWithBaseURL(t *testing.T) {
-	dest := filepath.Join(t.TempDir(), "public")
-	if _, err := pipeline.Build(context.Background(), pipeline.Options{Source: sitetest.CopySite(t), Dest: dest, BaseURL: testBase}); err != nil {
-		t.Fatal(err)
-	}
-	tree := sitetest.ReadTree(t, dest)
-	target := func(from, u string) string {
-		if !strings.HasPrefix(u, testBase) {
-			t.Errorf("%s: %q is not under %s", from, u, testBase)
-			return ""
-		}
-		p := strings.TrimPrefix(u, testBase)
-		if p == "" || strings.HasSuffix(p, "/") {
-			p += "index.html"
-		}
-		if _, ok := tree[p]; !ok {
-			t.Errorf("%s: %q names %s, which was not built", from, u, p)
-		}
-		return p
-	}
+	tree := withBase(t)
+	target := func(from, u string) string { return absTo(t, tree, from, u) }
 	for _, name := range htmlPages(tree) {
 		doc := sitetest.ParseHTML(t, name, tree[name])
 		kinds := map[string]int{}
