@@ -70,10 +70,11 @@ function pageURL(url) {
   return u.href;
 }
 
-// fromCache finds url in the named version's cache. Keys carry a revision
-// as their query, so the match ignores queries.
-async function fromCache(name, url) {
-  return (await caches.open(name)).match(pageURL(url), { ignoreSearch: true });
+// fromCache finds url in the named version's cache, and nothing when that
+// cache is gone (caches.open would make it again, empty). Keys carry a
+// revision as their query, so the match ignores queries.
+function fromCache(name, url) {
+  return caches.match(pageURL(url), { ignoreSearch: true, cacheName: name });
 }
 
 // Many hosts redirect index.html to ./ (Go's file server, Cloudflare
@@ -100,7 +101,9 @@ async function fromOlderCache(key) {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // download fetches one precache entry from the network, trying again on
-// errors that a weak signal or a busy host cause.
+// errors that a weak signal or a busy host cause. It asks for the key, the
+// address with the file's revision as its query: hosts ignore the query,
+// but a cache in between (a CDN's edge) cannot answer with an older copy.
 async function download(url) {
   for (let attempt = 0; ; attempt++) {
     let res;
@@ -128,7 +131,7 @@ self.addEventListener('install', (event) => {
     // being kept for the next attempt.
     const results = await Promise.allSettled(PRECACHE_KEYS.map(async ([url, key]) => {
       if (have.has(key)) return;
-      await cache.put(key, (await fromOlderCache(key)) || (await download(url)));
+      await cache.put(key, (await fromOlderCache(key)) || (await download(key)));
     }));
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -172,14 +175,16 @@ function handOver(worker) {
 const handedOver = new Map();
 
 // versionFor picks the cache that answers a navigation. When a new
-// version is waiting and no other page of the guide is open, the new
-// version takes over now.
+// version is waiting and the guide has no other page open, the new version
+// takes over now. The page that navigates (a link tap, a reload) is still
+// open and on screen; a page opened anew (from the home screen) is not yet
+// among the pages, so a page of the guide left open behind it, hidden,
+// keeps the old version and shows the notice.
 async function versionFor(event) {
   const waiting = self.registration.waiting;
   if (!waiting) return CACHE_NAME;
-  // The pages this worker controls; the one navigating is among them.
   const pages = await self.clients.matchAll({ type: 'window' });
-  if (pages.length > 1) return CACHE_NAME;
+  if (pages.length > 1 || (pages.length === 1 && pages[0].visibilityState !== 'visible')) return CACHE_NAME;
   const name = await handOver(waiting);
   if (typeof name !== 'string' || !name.startsWith(CACHE_PREFIX)) return CACHE_NAME;
   if (event.resultingClientId) handedOver.set(event.resultingClientId, name);
@@ -196,7 +201,9 @@ async function navigate(event) {
   } catch (err) {
     const path = request.url.slice(SCOPE.length);
     const page = OFFLINE_PAGES.find((p) => path.startsWith(p.slice(0, -'offline.html'.length)));
-    const offline = page && await fromCache(name, new URL(page, SCOPE).href);
+    const offlineURL = page && new URL(page, SCOPE).href;
+    // Any saved copy of the offline page will do if this version's is gone.
+    const offline = page && ((await fromCache(name, offlineURL)) || (await caches.match(pageURL(offlineURL), { ignoreSearch: true })));
     if (offline) return offline;
     throw err;
   }

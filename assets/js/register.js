@@ -30,6 +30,8 @@
   var CHECK_EVERY = 3 * 60 * 1000;
   var CURRENT = 'guide:current:' + root.href;
   var checked = 0;
+  var checkFailed = false;
+  var leaving = false;
 
   // current is when this device last knew its copy to be the newest, or 0.
   function current() {
@@ -60,7 +62,9 @@
     if (!saved || !stale || !sw.controller) return;
     var at = current();
     var date = new Date(at).toLocaleDateString(document.documentElement.lang, { dateStyle: 'long' });
-    var old = !!at && !navigator.onLine && Date.now() - at > stale.getAttribute('data-max-age-days') * 864e5;
+    // Old, and not known to be current: offline, or the last check failed
+    // (the host moved, a captive portal answered).
+    var old = !!at && (!navigator.onLine || checkFailed) && Date.now() - at > stale.getAttribute('data-max-age-days') * 864e5;
     saved.textContent = saved.getAttribute('data-saved') + (at ? ' ' + saved.getAttribute('data-checked').replace('{date}', date) : '');
     stale.textContent = old ? stale.getAttribute('data-text').replace('{date}', date) : '';
     stale.hidden = !old;
@@ -74,12 +78,19 @@
       if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
       return;
     }
-    if (reloading) return;
-    reloading = true;
     isCurrent(); // the newest version just took over
+    // A page the reader is leaving (a link tap, a reload) is not reloaded:
+    // that would cancel where the reader is going, which the new version
+    // answers anyway.
+    if (reloading || leaving) return;
+    reloading = true;
     location.reload();
   });
-  addEventListener('online', showSaved);
+  addEventListener('beforeunload', function () {
+    leaving = true;
+    // A tap on a tel: or download link leaves nothing; the page stays.
+    setTimeout(function () { leaving = false; }, 5000);
+  });
   addEventListener('offline', showSaved);
   showSaved();
 
@@ -91,9 +102,19 @@
       if (Date.now() - checked < CHECK_EVERY) return;
       checked = Date.now();
       reg.update().then(function () {
+        checkFailed = false;
         if (sw.controller && !reg.installing && !reg.waiting) isCurrent();
-      }, function () { /* offline: the copy stays as it was */ });
+        else showSaved();
+      }, function () {
+        // Offline, or the host did not answer: the copy stays as it was.
+        checkFailed = true;
+        showSaved();
+      });
     }
+    addEventListener('online', function () {
+      checked = 0;
+      check();
+    });
     // The browser checks as it loads the page, but says nothing when it
     // finds no new version; a check here dates the copy when it is due.
     if (controlled && Date.now() - current() >= CHECK_EVERY) check();

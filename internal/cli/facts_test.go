@@ -141,6 +141,7 @@ func TestIncompleteCheck(t *testing.T) {
 	for _, tc := range []struct{ add, want string }{
 		{"\n[check]\nby = \"A. Editor\"\nagainst = \"The department's website\"\n", "[check] needs date"},
 		{"\nlastVerified = 2026-11-25\n", "lastVerified is not read any more"},
+		{"\n[check]\nby = \"A. Editor\"\nagainst = \"The department's website\"\ndate = 2999-01-01\n", "[check] date is in the future"},
 	} {
 		src := sitetest.CopySite(t)
 		data, err := os.ReadFile(filepath.Join(src, "data", "contacts.toml"))

@@ -113,6 +113,8 @@ func Load(src string) (*Contacts, error) {
 		need(strings.TrimSpace(c.Check.By) != "", "[%s] needs by: who checked the facts", "check")
 		need(strings.TrimSpace(c.Check.Against) != "", "[%s] needs against: what the facts were checked against, like the department's official website", "check")
 		need(c.Check.Date.Year > 2000, "[%s] needs date: the day the facts were checked, like 2026-12-01", "check")
+		// A day's grace for time zones: the check is dated where it was made.
+		need(!c.Check.Date.AsTime(time.UTC).After(time.Now().Add(24*time.Hour)), "[%s] date is in the future: record a check on or after the day it is made", "check")
 	}
 	if len(errs) > 0 {
 		return nil, errs

@@ -123,7 +123,8 @@ func TestScenarios(t *testing.T) {
 // The safety rules, over every path through the guide: a reader reaches an
 // outcome other than 911 only after saying that nobody is or could be hurt,
 // and, for a crime, that it is not happening now and the person who did it
-// is gone. "Not sure" counts as danger.
+// is gone. "Not sure" counts as danger. Only a matter that is over may end
+// at reporting online.
 func TestOnlyNoDangerLeavesFor911(t *testing.T) {
 	g, _ := realGuide(t)
 	paths := g.Paths()
@@ -145,6 +146,12 @@ func TestOnlyNoDangerLeavesFor911(t *testing.T) {
 		}
 		if said("what: crime") && !said("now: no") {
 			t.Errorf("%v reaches %s for a crime without the reader saying it is over and the person is gone", p, o.ID)
+		}
+		// Reporting online, with nobody to talk to, is only for what is
+		// over: a crime that already happened, or lost property. What may
+		// be going on now (noise, suspicious activity) goes to a person.
+		if o.Link != "" && !said("now: no") && !said("what: lost") {
+			t.Errorf("%v reaches %s, reporting online, for a matter that may be going on now", p, o.ID)
 		}
 	}
 }

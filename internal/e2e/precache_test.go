@@ -256,6 +256,15 @@ func TestSavedStatus(t *testing.T) {
 	}
 }
 
+// ageCopy dates the saved copy's last check 200 days back, at 00:00 UTC
+// so every tab that reads it gives the same date, and returns that date.
+const ageCopy = `(() => {
+  const at = new Date(new Date().setUTCHours(0, 0, 0, 0) - 200 * 864e5).getTime();
+  const root = new URL('../', document.querySelector('script[src*="js/register"]').src).href;
+  localStorage.setItem('guide:current:' + root, String(at));
+  return new Date(at).toLocaleDateString('en', { dateStyle: 'long' });
+})()`
+
 // TestSavedCopyDate: the date the status gives is the last time this
 // device made sure its copy is the newest. A copy last checked 200 days
 // ago, opened offline, says so (the default limit is 180 days); opened
@@ -268,12 +277,7 @@ func TestSavedCopyDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	expectSaved(t, ctx, s)
-	old, err := eval[string](ctx, `(() => {
-	  const at = Date.now() - 200 * 864e5;
-	  const root = new URL('../', document.querySelector('script[src*="js/register"]').src).href;
-	  localStorage.setItem('guide:current:' + root, String(at));
-	  return new Date(at).toLocaleDateString('en', { dateStyle: 'long' });
-	})()`)
+	old, err := eval[string](ctx, ageCopy)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,5 +300,24 @@ func TestSavedCopyDate(t *testing.T) {
 	want = "Saved for offline use. Checked for updates on " + today + "."
 	if err := until(online, 10*time.Second, savedText+` === `+strconv.Quote(want), savedText); err != nil {
 		t.Error(err)
+	}
+	if stale, _ := eval[bool](online, `!document.getElementById('stale').hidden`); stale {
+		t.Error("online, with a check that found nothing new, the page still says the copy is old")
+	}
+
+	// Online, but the guide's host no longer answers (it moved, or a
+	// captive portal stands in the way): the check fails, so the copy is
+	// still as old as its last check, and says so.
+	if _, err := eval[string](online, ageCopy); err != nil {
+		t.Fatal(err)
+	}
+	s.Srv.Close()
+	unreachable, _ := newTab(t, ctx)
+	if err := navigate(unreachable, s.URL("about.html")); err != nil {
+		t.Fatal(err)
+	}
+	want = "This saved copy is from " + old + ". Numbers may have changed."
+	if err := until(unreachable, 10*time.Second, staleText+` === `+strconv.Quote(want), staleText); err != nil {
+		t.Errorf("host unreachable: %v", err)
 	}
 }

@@ -52,7 +52,7 @@ func loadConfig(src string) (config, error) {
 		Flags:    flags,
 		Fs:       afero.NewOsFs(),
 		Filename: file,
-		Environ:  os.Environ(),
+		Environ:  []string{}, // as render reads it: check and build see one config
 		Logger:   loggers.NewDefault(),
 	})
 	if err != nil {

@@ -150,6 +150,12 @@ func checkDestination(src, dest string) error {
 	if dest == src || strings.HasPrefix(src, dest+string(filepath.Separator)) {
 		return &diag.Error{File: dest, Msg: "the destination holds the site's source; choose another folder, like public"}
 	}
+	for _, name := range render.Inputs {
+		in := filepath.Join(src, name)
+		if dest == in || strings.HasPrefix(dest, in+string(filepath.Separator)) {
+			return &diag.Error{File: dest, Msg: fmt.Sprintf("the destination is inside the site's %s, which the build would replace; choose another folder, like public", name)}
+		}
+	}
 	for _, name := range []string{"hugo.toml", "go.mod", ".git", "content"} {
 		if _, err := os.Stat(filepath.Join(dest, name)); err == nil {
 			return &diag.Error{File: dest, Msg: fmt.Sprintf("the destination has %s in it, so it is not a build folder; choose another folder, like public", name)}
