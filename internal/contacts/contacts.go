@@ -85,6 +85,7 @@ func Load(src string) (*Contacts, error) {
 	var c Contacts
 	if err := diag.DecodeTOML(File, data, &c, "", map[string]string{
 		"lastVerified": "lastVerified is not read any more: a person who confirms the facts records it in [check], with by, against and date",
+		"sources":      "[[sources]] is not read any more: say where the facts come from in [source], one text per language (en = \"…\")",
 	}); err != nil {
 		return nil, err
 	}

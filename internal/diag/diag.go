@@ -56,8 +56,8 @@ func (l List) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-// Sort orders the list by file, line, column, then message, and drops
-// exact duplicates' order dependence.
+// Sort orders the list by file, line, column, then message, so the same
+// problems always print in the same order.
 func (l List) Sort() {
 	sort.SliceStable(l, func(i, j int) bool {
 		a, b := l[i], l[j]

@@ -14,7 +14,9 @@
 //	headings     a # heading (the title is the page's one h1), a skipped
 //	             level, or no title at all
 //	link-text    links that say "click here" or nothing; images with no alt
-//	link-target  relative links to pages, files or headings that do not exist
+//	link-target  links with no target, and images whose file does not
+//	             exist (links to pages and #headings are checked on Hugo's
+//	             model, by render and structure)
 //	raw-html     HTML in markdown, which Hugo drops (unsafe = false);
 //	             comments are fine, since dropping them is the point
 //	grade        English prose above the Flesch-Kincaid grade limit

@@ -1,7 +1,7 @@
 // Package pipeline runs the guide's build from source to published folder:
 //
 //	content → check (lint) → render (Hugo, into a staging dir) → structure
-//	(rules on Hugo's page model: translation parity) → offline
+//	(rules on Hugo's page model: translation parity, #fragments) → offline
 //	(icons, manifest, precache list, sw.js; each minified by shrink as it
 //	is written) → verify (links, budgets) → publish (atomic swap into the
 //	destination)

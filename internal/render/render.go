@@ -246,12 +246,7 @@ func folder(p string) string {
 // baseURLLine finds the line of hugo.toml that sets baseURL.
 func baseURLLine(src string) int {
 	data, _ := os.ReadFile(filepath.Join(src, "hugo.toml"))
-	for i, l := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(strings.ReplaceAll(l, "=", " = ")); len(f) > 1 && strings.EqualFold(f[0], "baseURL") && f[1] == "=" {
-			return i + 1
-		}
-	}
-	return 0
+	return diag.TOMLLine(data, "baseURL")
 }
 
 // logCapture collects what Hugo logs.
