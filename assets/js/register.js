@@ -94,37 +94,62 @@
   addEventListener('offline', showSaved);
   showSaved();
 
-  sw.register(new URL('sw.js', root).href, { scope: root.href, updateViaCache: 'none' }).then(function (reg) {
-    watch(reg.waiting);
-    watch(reg.installing);
-    reg.addEventListener('updatefound', function () { watch(reg.installing); });
-    function check() {
-      if (Date.now() - checked < CHECK_EVERY) return;
-      checked = Date.now();
-      reg.update().then(function () {
-        checkFailed = false;
-        if (sw.controller && !reg.installing && !reg.waiting) isCurrent();
-        else showSaved();
-      }, function () {
-        // Offline, or the host did not answer: the copy stays as it was.
-        checkFailed = true;
-        showSaved();
+  var reg = null;
+  function check() {
+    if (!reg || Date.now() - checked < CHECK_EVERY) return;
+    checked = Date.now();
+    reg.update().then(function () {
+      checkFailed = false;
+      if (sw.controller && !reg.installing && !reg.waiting) isCurrent();
+      else showSaved();
+    }, function () {
+      // Offline, or the host did not answer: the copy stays as it was.
+      checkFailed = true;
+      showSaved();
+    });
+  }
+  function register() {
+    return sw.register(new URL('sw.js', root).href, { scope: root.href, updateViaCache: 'none' }).then(function (r) {
+      if (reg) return r;
+      reg = r;
+      watch(reg.waiting);
+      watch(reg.installing);
+      reg.addEventListener('updatefound', function () { watch(reg.installing); });
+      // The browser checks as it loads the page, but says nothing when it
+      // finds no new version; a check here dates the copy when it is due.
+      if (controlled && Date.now() - current() >= CHECK_EVERY) check();
+      return r;
+    });
+  }
+  // saveAgain registers again after a failed first install. The browser
+  // may still be clearing the failed one, and the signal may drop again:
+  // while a try ends with no worker, it tries again a little later.
+  function saveAgain(tries) {
+    if (sw.controller || tries < 1) return;
+    function later() { setTimeout(function () { saveAgain(tries - 1); }, 2000); }
+    register().then(function (r) {
+      var w = r.installing || r.waiting || r.active;
+      if (!w || w.state === 'redundant') return later();
+      w.addEventListener('statechange', function () {
+        if (w.state === 'redundant') later();
       });
-    }
-    addEventListener('online', function () {
-      checked = 0;
-      check();
-    });
-    // The browser checks as it loads the page, but says nothing when it
-    // finds no new version; a check here dates the copy when it is due.
-    if (controlled && Date.now() - current() >= CHECK_EVERY) check();
-    document.addEventListener('visibilitychange', function () {
-      if (document.visibilityState === 'visible') check();
-    });
-    addEventListener('pageshow', function (e) {
-      if (e.persisted) check();
-    });
-  }).catch(function () {
+    }, later);
+  }
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'visible') check();
+  });
+  addEventListener('pageshow', function (e) {
+    if (e.persisted) check();
+  });
+  // Back online: check now; and if the guide is not saved yet (the signal
+  // dropped during the first visit), try again, fetching only what is
+  // still missing.
+  addEventListener('online', function () {
+    checked = 0;
+    if (sw.controller) check();
+    else saveAgain(5);
+  });
+  register().catch(function () {
     // No service worker here (a file:// page, a private window): the guide
     // still works online, just not offline.
   });

@@ -100,20 +100,24 @@ func phone(ctx context.Context, scheme string) error {
 }
 
 // goOffline cuts the tab off the network, its service worker included.
-func goOffline(ctx context.Context) error {
-	offline := true
+func goOffline(ctx context.Context) error { return setOffline(ctx, true) }
+
+// goOnline gives the tab its network back; the page hears "online".
+func goOnline(ctx context.Context) error { return setOffline(ctx, false) }
+
+func setOffline(ctx context.Context, offline bool) error {
 	if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
 		EmulateOfflineServiceWorker: &offline,
 		MatchedNetworkConditions: []*network.Conditions{{
-			Offline: true, DownloadThroughput: -1, UploadThroughput: -1,
+			Offline: offline, DownloadThroughput: -1, UploadThroughput: -1,
 		}},
 	}); err != nil {
-		return fmt.Errorf("emulating offline: %w", err)
+		return fmt.Errorf("emulating offline %v: %w", offline, err)
 	}
 	if _, err := chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{
-		Offline: true, DownloadThroughput: -1, UploadThroughput: -1,
+		Offline: offline, DownloadThroughput: -1, UploadThroughput: -1,
 	}); err != nil {
-		return fmt.Errorf("setting navigator.onLine: %w", err)
+		return fmt.Errorf("setting navigator.onLine to %v: %w", !offline, err)
 	}
 	return nil
 }

@@ -140,6 +140,39 @@ func TestPrecacheNoRedownload(t *testing.T) {
 	}
 }
 
+// TestPrecacheWhenBackOnline: the signal drops during the first visit, so
+// the install fails; when the connection comes back, the same page tries
+// again, with no reload, and fetches only what it still lacks.
+func TestPrecacheWhenBackOnline(t *testing.T) {
+	s := newSite(t, "")
+	missing := "about.html"
+	s.fail(missing, 404, 1)
+	ctx := newBrowserContext(t)
+	if err := navigate(ctx, s.URL("index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if err := until(ctx, 20*time.Second, `navigator.serviceWorker.getRegistration().then(r => !r || (!r.installing && !r.waiting && !r.active))`, swState); err != nil {
+		t.Fatalf("the first install did not fail: %v", err)
+	}
+	first := s.downloaded()
+	if err := goOffline(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := goOnline(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitControlled(ctx); err != nil {
+		t.Fatalf("back online, the page did not try again: %v", err)
+	}
+	expectSaved(t, ctx, s)
+	second := s.downloaded()
+	for _, p := range s.precache(t) {
+		if n := first[p] + second[p]; n != 1 {
+			t.Errorf("%s downloaded %d times in all (%d, then %d), want once", p, n, first[p], second[p])
+		}
+	}
+}
+
 // TestBrokenDeploy: a deploy that lacks a file it lists cannot install,
 // and every page of the version already saved still works offline, whole.
 func TestBrokenDeploy(t *testing.T) {
