@@ -176,17 +176,9 @@ func TestPrecacheWhenBackOnline(t *testing.T) {
 // TestBrokenDeploy: a deploy that lacks a file it lists cannot install,
 // and every page of the version already saved still works offline, whole.
 func TestBrokenDeploy(t *testing.T) {
-	s := newSite(t, "")
-	s.rebuild(t, marked(t, s.Src, "v1"))
+	s, ctx := savedV1(t)
 	v1 := s.version(t)
 	pages := s.pages(t)
-	ctx := newBrowserContext(t)
-	if err := navigate(ctx, s.URL("index.html")); err != nil {
-		t.Fatal(err)
-	}
-	if err := waitControlled(ctx); err != nil {
-		t.Fatal(err)
-	}
 
 	s.rebuild(t, marked(t, s.Src, "v2"))
 	if err := os.Remove(filepath.Join(s.Dir, "about.html")); err != nil {

@@ -149,9 +149,11 @@ func expectOnlyCache(t *testing.T, ctx context.Context, s *site, version string)
 	}
 }
 
-// TestUpdateOnReload: a reader with one tab who only reloads gets a new
-// build on the first or second reload, whole, and only its cache is left.
-func TestUpdateOnReload(t *testing.T) {
+// savedV1 serves build v1 (marked, see marked) and opens its home page in a
+// new browser context, once the service worker controls it: a reader who
+// has the guide saved.
+func savedV1(t *testing.T) (*site, context.Context) {
+	t.Helper()
 	s := newSite(t, "")
 	s.rebuild(t, marked(t, s.Src, "v1"))
 	ctx := newBrowserContext(t)
@@ -161,6 +163,13 @@ func TestUpdateOnReload(t *testing.T) {
 	if err := waitControlled(ctx); err != nil {
 		t.Fatal(err)
 	}
+	return s, ctx
+}
+
+// TestUpdateOnReload: a reader with one tab who only reloads gets a new
+// build on the first or second reload, whole, and only its cache is left.
+func TestUpdateOnReload(t *testing.T) {
+	s, ctx := savedV1(t)
 	s.rebuild(t, marked(t, s.Src, "v2"))
 	v2 := s.version(t)
 
@@ -194,15 +203,7 @@ func TestUpdateOnReload(t *testing.T) {
 // TestUpdateOnResume: a reader who keeps the guide open and comes back to
 // it after a deploy gets the new build on the next page they open.
 func TestUpdateOnResume(t *testing.T) {
-	s := newSite(t, "")
-	s.rebuild(t, marked(t, s.Src, "v1"))
-	ctx := newBrowserContext(t)
-	if err := navigate(ctx, s.URL("index.html")); err != nil {
-		t.Fatal(err)
-	}
-	if err := waitControlled(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s, ctx := savedV1(t)
 	s.rebuild(t, marked(t, s.Src, "v2"))
 	v2 := s.version(t)
 
