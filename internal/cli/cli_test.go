@@ -166,97 +166,65 @@ var update = flag.Bool("update", false, "rewrite the want files in testdata/buil
 //	file: PATH            create an empty file
 //	args: ARGS...         add arguments to guide build
 func TestBadInputKeepsDestination(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("testdata", "build-errors", "*.txtar"))
-	if len(files) == 0 {
-		t.Fatal("no testdata/build-errors/*.txtar")
-	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			a, err := txtar.ParseFile(file)
-			if err != nil {
-				t.Fatal(err)
+	sitetest.Fixtures(t, filepath.Join("testdata", "build-errors", "*.txtar"), *update, func(t *testing.T, comment []byte, files *txtar.Archive) string {
+		dest, before := goodBuild(t)
+		src := sitetest.Site(t, string(txtar.Format(files)))
+		tmp := t.TempDir()
+		args := []string{"build", "-source", src, "-destination", dest}
+		expand := func(s string) string { return strings.NewReplacer("$SRC", src, "$TMP", tmp).Replace(s) }
+		for _, line := range strings.Split(string(comment), "\n")[1:] {
+			verb, arg, ok := strings.Cut(line, ": ")
+			if !ok {
+				continue
 			}
-			dest, before := goodBuild(t)
-			src := sitetest.CopySite(t)
-			tmp := t.TempDir()
-			var want []byte
-			for _, f := range a.Files {
-				if f.Name == "want" {
-					want = f.Data
-					continue
-				}
-				sitetest.Apply(t, src, string(txtar.Format(&txtar.Archive{Files: []txtar.File{f}})))
-			}
-			args := []string{"build", "-source", src, "-destination", dest}
-			expand := func(s string) string { return strings.NewReplacer("$SRC", src, "$TMP", tmp).Replace(s) }
-			for _, line := range strings.Split(string(a.Comment), "\n")[1:] {
-				verb, arg, ok := strings.Cut(line, ": ")
-				if !ok {
-					continue
-				}
-				p := filepath.Join(src, filepath.FromSlash(arg))
-				switch verb {
-				case "remove":
-					if err := os.Remove(p); err != nil {
-						t.Fatal(err)
-					}
-				case "empty":
-					os.RemoveAll(p)
-					os.Mkdir(p, 0o755)
-				case "unreadable":
-					unreadable(t, p)
-				case "edit":
-					name, rest, _ := strings.Cut(arg, " ")
-					old, rest := unquote(t, rest)
-					nu, _ := unquote(t, rest)
-					sitetest.Edit(t, src, name, old, nu)
-				case "file":
-					os.WriteFile(expand(arg), nil, 0o644)
-				case "args":
-					for _, f := range strings.Fields(arg) {
-						args = append(args, expand(f))
-					}
-				default:
-					t.Fatalf("%s: unknown line %q", file, line)
-				}
-			}
-			code, stdout, stderr := run(args...)
-			if code != cli.ExitFailed {
-				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, cli.ExitFailed, stdout, stderr)
-			}
-			var got strings.Builder
-			for _, line := range strings.Split(strings.TrimSpace(stderr), "\n") {
-				if strings.HasPrefix(line, "WARN") || strings.Contains(line, ": warning: ") {
-					continue
-				}
-				if strings.Contains(line, "goroutine ") || strings.Contains(line, "panic") || strings.Contains(line, "logged ") {
-					t.Errorf("not a clear message: %s", line)
-				}
-				got.WriteString(strings.NewReplacer(src, "$SRC", filepath.Dir(src), "$SRC/..", tmp, "$TMP").Replace(line) + "\n")
-			}
-			if *update {
-				for i := range a.Files {
-					if a.Files[i].Name == "want" {
-						a.Files[i].Data = []byte(got.String())
-					}
-				}
-				if want == nil {
-					a.Files = append(a.Files, txtar.File{Name: "want", Data: []byte(got.String())})
-				}
-				if err := os.WriteFile(file, txtar.Format(a), 0o644); err != nil {
+			p := filepath.Join(src, filepath.FromSlash(arg))
+			switch verb {
+			case "remove":
+				if err := os.Remove(p); err != nil {
 					t.Fatal(err)
 				}
-			} else if got.String() != string(want) {
-				t.Errorf("%s: guide build printed:\n%s\nwant:\n%s", file, got.String(), want)
+			case "empty":
+				os.RemoveAll(p)
+				os.Mkdir(p, 0o755)
+			case "unreadable":
+				unreadable(t, p)
+			case "edit":
+				name, rest, _ := strings.Cut(arg, " ")
+				old, rest := unquote(t, rest)
+				nu, _ := unquote(t, rest)
+				sitetest.Edit(t, src, name, old, nu)
+			case "file":
+				os.WriteFile(expand(arg), nil, 0o644)
+			case "args":
+				for _, f := range strings.Fields(arg) {
+					args = append(args, expand(f))
+				}
+			default:
+				t.Fatalf("unknown line %q", line)
 			}
-			if !sameTree(t, dest, before) {
-				t.Error("the previous destination changed")
+		}
+		code, stdout, stderr := run(args...)
+		if code != cli.ExitFailed {
+			t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, cli.ExitFailed, stdout, stderr)
+		}
+		var got strings.Builder
+		for _, line := range strings.Split(strings.TrimSpace(stderr), "\n") {
+			if strings.HasPrefix(line, "WARN") || strings.Contains(line, ": warning: ") {
+				continue
 			}
-			if _, err := os.Stat(publish.Staging(dest)); !errors.Is(err, os.ErrNotExist) {
-				t.Error("a staging folder was left behind")
+			if strings.Contains(line, "goroutine ") || strings.Contains(line, "panic") || strings.Contains(line, "logged ") {
+				t.Errorf("not a clear message: %s", line)
 			}
-		})
-	}
+			got.WriteString(strings.NewReplacer(src, "$SRC", filepath.Dir(src), "$SRC/..", tmp, "$TMP").Replace(line) + "\n")
+		}
+		if !sameTree(t, dest, before) {
+			t.Error("the previous destination changed")
+		}
+		if _, err := os.Stat(publish.Staging(dest)); !errors.Is(err, os.ErrNotExist) {
+			t.Error("a staging folder was left behind")
+		}
+		return got.String()
+	})
 }
 
 // unquote reads one Go-quoted string from the start of s and returns it

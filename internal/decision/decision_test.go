@@ -240,49 +240,19 @@ func answerText(g *decision.Guide, st decision.Step, lang string) string {
 // names are promises: bad-*.txtar reports at least one problem, good-*.txtar
 // none. go test -update rewrites the want files.
 func TestLoad(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "load", "*.txtar"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no testdata/load/*.txtar: %v", err)
-	}
-	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			a, err := txtar.ParseFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			wantIndex := -1
-			site := &txtar.Archive{}
-			for i, f := range a.Files {
-				if f.Name == "want" {
-					wantIndex = i
-				} else {
-					site.Files = append(site.Files, f)
-				}
-			}
-			src := sitetest.Site(t, string(txtar.Format(site)))
-			if wantIndex < 0 {
-				t.Fatalf("%s has no want file", file)
-			}
-			_, err = decision.Load(siteOf(t, src))
-			got := ""
-			if err != nil {
-				got = diag.AsList(err).Error() + "\n"
-			}
-			if *update {
-				a.Files[wantIndex].Data = []byte(got)
-				if err := os.WriteFile(file, txtar.Format(a), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			} else if want := string(a.Files[wantIndex].Data); got != want {
-				t.Errorf("Load reported:\n%s\nwant:\n%s", got, want)
-			}
-			base := filepath.Base(file)
-			if strings.HasPrefix(base, "bad") && got == "" {
-				t.Error("a bad guide loaded without a problem")
-			}
-			if strings.HasPrefix(base, "good") && got != "" {
-				t.Error("a good guide reported problems")
-			}
-		})
-	}
+	sitetest.Fixtures(t, filepath.Join("testdata", "load", "*.txtar"), *update, func(t *testing.T, _ []byte, files *txtar.Archive) string {
+		src := sitetest.Site(t, string(txtar.Format(files)))
+		got := ""
+		if _, err := decision.Load(siteOf(t, src)); err != nil {
+			got = diag.AsList(err).Error() + "\n"
+		}
+		name := path.Base(t.Name())
+		if strings.HasPrefix(name, "bad") && got == "" {
+			t.Error("a bad guide loaded without a problem")
+		}
+		if strings.HasPrefix(name, "good") && got != "" {
+			t.Error("a good guide reported problems")
+		}
+		return got
+	})
 }

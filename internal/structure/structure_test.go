@@ -2,7 +2,6 @@ package structure_test
 
 import (
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -43,37 +42,7 @@ func TestRealSiteKeepsTheShape(t *testing.T) {
 // Each testdata/NAME.txtar holds pages written over the real site and the
 // "want" lines Check reports for them.
 func TestFixtures(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("testdata", "*.txtar"))
-	if len(files) == 0 {
-		t.Fatal("no testdata/*.txtar")
-	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			a, err := txtar.ParseFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var pages txtar.Archive
-			var want *txtar.File
-			for i, f := range a.Files {
-				if f.Name == "want" {
-					want = &a.Files[i]
-				} else {
-					pages.Files = append(pages.Files, f)
-				}
-			}
-			if want == nil {
-				t.Fatalf("%s has no want file", file)
-			}
-			got := check(t, string(txtar.Format(&pages)))
-			if *update {
-				want.Data = []byte(got)
-				if err := os.WriteFile(file, txtar.Format(a), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			} else if got != string(want.Data) {
-				t.Errorf("%s: Check reported:\n%s\nwant:\n%s", file, got, want.Data)
-			}
-		})
-	}
+	sitetest.Fixtures(t, filepath.Join("testdata", "*.txtar"), *update, func(t *testing.T, _ []byte, pages *txtar.Archive) string {
+		return check(t, string(txtar.Format(pages)))
+	})
 }

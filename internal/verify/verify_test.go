@@ -11,6 +11,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/okcguide/guide/internal/diag"
+	"github.com/okcguide/guide/internal/sitetest"
 	"github.com/okcguide/guide/internal/verify"
 )
 
@@ -62,49 +63,20 @@ var update = flag.Bool("update", false, "rewrite the want files in testdata/prob
 // tree; its "want" file holds every line verify reports, and each of them
 // must be about bad.html.
 func TestProblems(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("testdata", "problems", "*.txtar"))
-	if len(files) == 0 {
-		t.Fatal("no testdata/problems/*.txtar")
-	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			a, err := txtar.ParseFile(file)
-			if err != nil {
-				t.Fatal(err)
+	sitetest.Fixtures(t, filepath.Join("testdata", "problems", "*.txtar"), *update, func(t *testing.T, _ []byte, added *txtar.Archive) string {
+		_, err := verify.Check(tree(t, good+string(txtar.Format(added))), nil, verify.DefaultBudgets, "")
+		got := ""
+		for _, e := range diag.AsList(err) {
+			got += e.Error() + "\n"
+			if !strings.HasPrefix(e.Error(), "bad.html") {
+				t.Errorf("a problem not on bad.html: %s", e.Error())
 			}
-			var added txtar.Archive
-			var want *txtar.File
-			for i, f := range a.Files {
-				if f.Name == "want" {
-					want = &a.Files[i]
-				} else {
-					added.Files = append(added.Files, f)
-				}
-			}
-			if want == nil {
-				t.Fatalf("%s has no want file", file)
-			}
-			_, err = verify.Check(tree(t, good+string(txtar.Format(&added))), nil, verify.DefaultBudgets, "")
-			got := ""
-			for _, e := range diag.AsList(err) {
-				got += e.Error() + "\n"
-				if !strings.HasPrefix(e.Error(), "bad.html") {
-					t.Errorf("a problem not on bad.html: %s", e.Error())
-				}
-			}
-			if got == "" {
-				t.Errorf("%s: no problem reported", file)
-			}
-			if *update {
-				want.Data = []byte(got)
-				if err := os.WriteFile(file, txtar.Format(a), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			} else if got != string(want.Data) {
-				t.Errorf("%s: verify reported:\n%s\nwant:\n%s", file, got, want.Data)
-			}
-		})
-	}
+		}
+		if got == "" {
+			t.Error("no problem reported")
+		}
+		return got
+	})
 }
 
 func TestBudgets(t *testing.T) {
