@@ -60,6 +60,15 @@ type Contacts struct {
 	Source map[string]string `toml:"source"`
 	// Check is nil until a person records one.
 	Check *Check `toml:"check"`
+	// FactsLine is the line a problem with the facts is reported at: the
+	// check's date when a person has recorded one, else [source].
+	FactsLine int `toml:"-"`
+}
+
+// Numbers returns the phone numbers by the name of their table, the name
+// a {{< phone >}} shortcode uses.
+func (c *Contacts) Numbers() map[string]Number {
+	return map[string]Number{"nonEmergency": c.NonEmergency, "emergency": c.Emergency}
 }
 
 // Checked returns the date of the recorded check, and false when nobody
@@ -119,6 +128,10 @@ func Load(src string) (*Contacts, error) {
 	}
 	if len(errs) > 0 {
 		return nil, errs
+	}
+	c.FactsLine = max(diag.TOMLLine(data, "source"), 1)
+	if c.Check != nil {
+		c.FactsLine = max(diag.TOMLLine(data, "check", "date"), 1)
 	}
 	return &c, nil
 }

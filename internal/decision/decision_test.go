@@ -47,8 +47,9 @@ func siteOf(t *testing.T, src string) decision.Site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	site.Calls["emergency"] = c.Emergency.Tel != ""
-	site.Calls["nonEmergency"] = c.NonEmergency.Tel != ""
+	for name := range c.Numbers() {
+		site.Calls[name] = true
+	}
 	return site
 }
 

@@ -1,18 +1,14 @@
 package lint
 
 import (
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
-	"github.com/pelletier/go-toml/v2"
-
 	"github.com/okcguide/guide/internal/contacts"
-	"github.com/okcguide/guide/internal/diag"
 )
 
 // phoneBook is every number in data/contacts.toml.
@@ -23,10 +19,8 @@ type phoneBook struct {
 	// tables are the names a {{< phone >}} shortcode may use: the tables
 	// with a tel value.
 	tables map[string]bool
-	// facts is the whole data file; factsLine is the line of its check's
-	// date when a person has recorded one, else the line of [source].
-	facts     *contacts.Contacts
-	factsLine int
+	// facts is the whole data file.
+	facts *contacts.Contacts
 }
 
 // loadPhones reads data/contacts.toml through the contacts package (which
@@ -36,42 +30,17 @@ func loadPhones(src string) (*phoneBook, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(filepath.Join(src, contacts.File))
-	if err != nil {
-		return nil, &diag.Error{File: contacts.File, Msg: "cannot read the contacts data file"}
-	}
-	var m map[string]any
-	if err := toml.Unmarshal(data, &m); err != nil {
-		return nil, &diag.Error{File: contacts.File, Msg: "invalid TOML: " + err.Error()}
-	}
-	b := &phoneBook{keys: map[string]string{}, tables: map[string]bool{}, facts: c, factsLine: factsLine(data, c)}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		t, ok := m[k].(map[string]any)
-		if !ok {
-			continue
-		}
-		tel, _ := t["tel"].(string)
-		if tel == "" {
-			continue
-		}
+	b := &phoneBook{keys: map[string]string{}, tables: map[string]bool{}, facts: c}
+	numbers := c.Numbers()
+	for _, k := range slices.Sorted(maps.Keys(numbers)) {
 		b.tables[k] = true
-		for _, v := range []any{t["tel"], t["display"]} {
-			if s, ok := v.(string); ok {
-				if n := normalize(s); n != "" {
-					if _, dup := b.keys[n]; !dup {
-						b.keys[n] = k
-					}
+		for _, s := range []string{numbers[k].Tel, numbers[k].Display} {
+			if n := normalize(s); n != "" {
+				if _, dup := b.keys[n]; !dup {
+					b.keys[n] = k
 				}
 			}
 		}
-	}
-	if len(b.keys) == 0 {
-		return nil, errors.New(contacts.File + ": no phone numbers")
 	}
 	return b, nil
 }

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/okcguide/guide/internal/contacts"
-	"github.com/okcguide/guide/internal/diag"
 )
 
 // checkStale warns when a page's lastVerified date, the record of a
@@ -29,24 +28,15 @@ func (l *linter) checkFacts() {
 	f := l.phones.facts
 	for lang := range l.cfg.Langs {
 		if strings.TrimSpace(f.Source[lang]) == "" {
-			l.errorAt(contacts.File, l.phones.factsLine, 1, "contacts", "[source] needs %s = \"…\": where the facts come from, in that language, for its pages", lang)
+			l.errorAt(contacts.File, f.FactsLine, 1, "contacts", "[source] needs %s = \"…\": where the facts come from, in that language, for its pages", lang)
 		}
 	}
 	checked, ok := f.Checked()
 	if !ok {
-		l.warnAt(contacts.File, l.phones.factsLine, 1, "unconfirmed", "nobody has confirmed the contact facts, so every page says so: confirm the number %s, its hours and online reporting with the police department's official site, then record the check in [check] (see \"Before you publish\" in README.md)", f.NonEmergency.Display)
+		l.warnAt(contacts.File, f.FactsLine, 1, "unconfirmed", "nobody has confirmed the contact facts, so every page says so: confirm the number %s, its hours and online reporting with the police department's official site, then record the check in [check] (see \"Before you publish\" in README.md)", f.NonEmergency.Display)
 		return
 	}
-	l.checkAge(contacts.File, l.phones.factsLine, "[check] date", checked, "the contact facts")
-}
-
-// factsLine is the line a warning about the facts points to: the date of a
-// recorded check, or else the [source] table.
-func factsLine(data []byte, c *contacts.Contacts) int {
-	if c.Check != nil {
-		return max(diag.TOMLLine(data, "check", "date"), 1)
-	}
-	return max(diag.TOMLLine(data, "source"), 1)
+	l.checkAge(contacts.File, f.FactsLine, "[check] date", checked, "the contact facts")
 }
 
 func (l *linter) checkAge(file string, line int, key string, verified time.Time, what string) {
