@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -72,7 +73,7 @@ func checkStructure(source string) diag.List {
 		return diag.AsList(err)
 	}
 	defer os.RemoveAll(tmp)
-	site, err := render.Render(render.Options{Source: src, Dest: tmp})
+	site, err := render.Render(context.Background(), render.Options{Source: src, Dest: tmp})
 	if err != nil {
 		return diag.AsList(err)
 	}

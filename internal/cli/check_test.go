@@ -107,7 +107,7 @@ Call <b>405-297-1212</b> for small matters.
 		t.Error("the destination changed")
 	}
 	if _, err := os.Stat(publish.Staging(dest)); !errors.Is(err, os.ErrNotExist) {
-		t.Error("a staging folder was made for a build the linter stopped")
+		t.Error("a build the linter stopped left a staging folder")
 	}
 }
 

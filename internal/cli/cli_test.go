@@ -92,9 +92,9 @@ func TestDestinationCannotBeCreated(t *testing.T) {
 	}
 }
 
-// Ctrl-C while the build is under way (its staging folder exists, so the
-// check has passed and render has begun) exits 130, removes the staging
-// folder and leaves the previous destination byte for byte as it was.
+// Ctrl-C while render is under way (it has begun writing the generated
+// pages into the staging folder) exits 130, removes the staging folder and
+// leaves the previous destination byte for byte as it was.
 func TestInterruptMidBuild(t *testing.T) {
 	dest, before := goodBuild(t)
 	// Enough pages that the build is still running when the signal lands.
@@ -109,11 +109,11 @@ func TestInterruptMidBuild(t *testing.T) {
 	staging := publish.Staging(dest)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		if _, err := os.Stat(staging); err == nil {
+		if _, err := os.Stat(filepath.Join(staging, "bench")); err == nil {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the build never created its staging folder; stderr:\n%s", stderr.String())
+			t.Fatalf("the build never began writing its pages; stderr:\n%s", stderr.String())
 		}
 		time.Sleep(time.Millisecond)
 	}
@@ -321,8 +321,10 @@ func TestInterruptedBuild(t *testing.T) {
 				if !sameTree(t, dest, newTree) {
 					t.Error("the build after the interruption did not publish the new tree")
 				}
-				if _, err := os.Stat(publish.Staging(dest)); !errors.Is(err, os.ErrNotExist) {
-					t.Error("the staging folder is still there after a good build")
+				// The tree the good build replaced waits in the staging
+				// folder, for the next build to render over.
+				if st := publish.Staging(dest); !sameTree(t, st, oldTree) && !sameTree(t, st, newTree) {
+					t.Error("after a good build, the staging folder is not the tree it replaced")
 				}
 			})
 		}

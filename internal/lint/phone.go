@@ -189,7 +189,6 @@ func (l *linter) checkFrontMatterPhones(p *page) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		line := p.fmKeyLine(k)
 		var walk func(v any)
 		walk = func(v any) {
 			switch v := v.(type) {
@@ -198,7 +197,7 @@ func (l *linter) checkFrontMatterPhones(p *page) {
 			case string:
 				for _, m := range findPhones(v) {
 					if _, ok := l.phones.known(m.number); !ok {
-						l.errorAt(p.rel, line, 1, "phone-mismatch", "front matter %s: %q is not a number in %s (%s)", k, m.text, contacts.File, l.phones.list())
+						l.errorAt(p.rel, p.fmKeyLine(k), 1, "phone-mismatch", "front matter %s: %q is not a number in %s (%s)", k, m.text, contacts.File, l.phones.list())
 					}
 				}
 			case map[string]any:

@@ -13,6 +13,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -57,7 +58,8 @@ type Summary struct {
 	Stages []StageTime
 }
 
-// StageTime is one stage's wall time.
+// StageTime is one stage's wall time. The check runs alongside render,
+// so the times add up to more than the build's.
 type StageTime struct {
 	Name string
 	Took time.Duration
@@ -68,8 +70,6 @@ type timer struct {
 	last   time.Time
 	stages []StageTime
 }
-
-func newTimer() *timer { return &timer{last: time.Now()} }
 
 func (t *timer) done(name string) {
 	now := time.Now()
@@ -88,9 +88,10 @@ func (s *Summary) String() string {
 func kb(n int64) string { return fmt.Sprintf("%.1f KB", float64(n)/1024) }
 
 // Build runs every stage and publishes the result to opts.Dest. When ctx
-// is cancelled (the user pressed Ctrl-C), Build stops after the stage under
-// way, removes its staging folder and returns ctx's error; the destination
-// is left as it was.
+// is cancelled (the user pressed Ctrl-C), Build stops render at the next
+// file it would write and the other stages after the one under way,
+// removes its staging folder and returns ctx's error; the destination is
+// left as it was.
 func Build(ctx context.Context, opts Options) (*Summary, error) {
 	start := time.Now()
 	src, err := filepath.Abs(opts.Source)
@@ -104,18 +105,14 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 	if err := render.CheckSource(opts.Source); err != nil {
 		return nil, err
 	}
-	tm := newTimer()
 	if err := checkDestination(src, dest); err != nil {
 		return nil, err
 	}
 	if err := precheck(src); err != nil {
 		return nil, err
 	}
-	if err := checkContent(src, opts.Log); err != nil {
-		return nil, err
-	}
-	tm.done("check")
-	// Ctrl-C during the check stops here, before render writes anything.
+	// Cancelled before any work: nothing is made, not even the
+	// destination's parent folder.
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -123,7 +120,7 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum, err := stages(ctx, src, staging, opts, tm)
+	sum, err := stages(ctx, src, staging, opts)
 	if err == nil {
 		err = ctx.Err()
 	}
@@ -131,12 +128,12 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 		os.RemoveAll(staging)
 		return nil, err
 	}
+	t := time.Now()
 	if err := publish.Swap(staging, dest); err != nil {
 		os.RemoveAll(staging)
 		return nil, err
 	}
-	tm.done("publish")
-	sum.Stages = tm.stages
+	sum.Stages = append(sum.Stages, StageTime{"publish", time.Since(t)})
 	sum.Duration = time.Since(start)
 	return sum, nil
 }
@@ -183,34 +180,65 @@ func precheck(src string) error {
 }
 
 // checkContent runs the content linter (guide check). Its errors stop the
-// build before anything is written; its warnings go to log.
-func checkContent(src string, log io.Writer) error {
+// build; its warnings are returned.
+func checkContent(src string) (warnings diag.List, err error) {
 	errs, warnings, err := lint.Check(src)
 	if err != nil {
-		return err
-	}
-	if log != nil {
-		for _, w := range warnings {
-			fmt.Fprintln(log, w.Error())
-		}
+		return nil, err
 	}
 	if len(errs) > 0 {
-		return errs
+		return nil, errs
 	}
-	return nil
+	return warnings, nil
 }
 
-// stages renders and checks the site in dir, without publishing it.
-func stages(ctx context.Context, src, dir string, opts Options, tm *timer) (*Summary, error) {
+// stages checks the content, renders and checks the site in dir, without
+// publishing it.
+func stages(ctx context.Context, src, dir string, opts Options) (*Summary, error) {
 	env := "production"
 	if opts.Preview {
 		env = "development"
 	}
-	site, err := render.Render(render.Options{Source: src, Dest: dir, Environment: env, Log: opts.Log, BaseURL: opts.BaseURL})
-	if err != nil {
-		return nil, err
+	// The content check and render run side by side, as neither needs
+	// the other's result. The check's errors are clearer than anything
+	// Hugo would say about the same content, so they win, and render is
+	// stopped.
+	type rendered struct {
+		site *render.Site
+		err  error
+		took time.Duration
 	}
-	tm.done("render")
+	renderCtx, stopRender := context.WithCancel(ctx)
+	defer stopRender()
+	var hugoLog bytes.Buffer
+	done := make(chan rendered, 1)
+	go func() {
+		t := time.Now()
+		site, err := render.Render(renderCtx, render.Options{Source: src, Dest: dir, Environment: env, Log: &hugoLog, BaseURL: opts.BaseURL})
+		done <- rendered{site, err, time.Since(t)}
+	}()
+	t := time.Now()
+	warnings, checkErr := checkContent(src)
+	checked := time.Since(t)
+	if checkErr != nil {
+		stopRender()
+	}
+	r := <-done
+	if checkErr != nil {
+		return nil, checkErr
+	}
+	// Warnings in a fixed order: the check's, then Hugo's.
+	if opts.Log != nil {
+		for _, w := range warnings {
+			fmt.Fprintln(opts.Log, w.Error())
+		}
+		opts.Log.Write(hugoLog.Bytes())
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	site := r.site
+	tm := &timer{last: time.Now(), stages: []StageTime{{"check", checked}, {"render", r.took}}}
 	if errs := structure.Check(site.Hugo, src); len(errs) > 0 {
 		return nil, errs
 	}
@@ -260,6 +288,7 @@ func stages(ctx context.Context, src, dir string, opts Options, tm *timer) (*Sum
 	}
 	tm.done("verify")
 	sum.Report = rep
+	sum.Stages = tm.stages
 	return sum, nil
 }
 

@@ -22,6 +22,7 @@ import (
 
 	"github.com/okcguide/guide/internal/contacts"
 	"github.com/okcguide/guide/internal/pipeline"
+	"github.com/okcguide/guide/internal/publish"
 	"github.com/okcguide/guide/internal/sitetest"
 )
 
@@ -294,11 +295,9 @@ func TestOneContentSecurityPolicy(t *testing.T) {
 	}
 }
 
-// Ctrl-C during the content check stops the build before render: no
-// staging folder is made (nor even the destination's parent folder, which
-// the publish stage creates before render) and the destination is not
-// touched.
-func TestCancelledDuringCheckStopsBeforeRender(t *testing.T) {
+// A build cancelled before it starts makes nothing: no staging folder,
+// not even the destination's parent folder.
+func TestCancelledBeforeTheBuildMakesNothing(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "not-yet", "public")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -307,6 +306,57 @@ func TestCancelledDuringCheckStopsBeforeRender(t *testing.T) {
 		t.Fatalf("Build: %v, want context.Canceled", err)
 	}
 	if _, err := os.Stat(filepath.Dir(dest)); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("a build cancelled during the check went on to prepare %s", filepath.Dir(dest))
+		t.Errorf("a build cancelled before it began prepared %s", filepath.Dir(dest))
 	}
+}
+
+// A build renders over the tree the last one replaced. Whatever that tree
+// holds (pages since deleted, changed bytes, a folder left empty, what an
+// interrupted build half wrote), the result is byte for byte a fresh
+// build's.
+func TestRenderingOverAnOldTreeGivesAFreshBuild(t *testing.T) {
+	_, fresh := real(t)
+	src := sitetest.CopySite(t)
+	dest := build(t, src)
+	staging := publish.Staging(dest)
+	sitetest.Apply(t, staging, `-- index.html --
+changed
+-- es/index.html --
+half writ
+-- deleted-page.html --
+<p>Call (405) 555-0100</p>
+-- old/folder/page.html --
+stale
+-- icons/icon-192.png --
+not a png
+-- sw.js --
+const PRECACHE = ['deleted-page.html'];
+`)
+	os.MkdirAll(filepath.Join(staging, "empty", "folder"), 0o755)
+	if _, err := pipeline.Build(context.Background(), pipeline.Options{Source: src, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	got := sitetest.ReadTree(t, dest)
+	if diff := cmp.Diff(names(fresh), names(got)); diff != "" {
+		t.Errorf("files (-fresh +over an old tree):\n%s", diff)
+	}
+	for name, data := range fresh {
+		if !bytes.Equal(got[name], data) {
+			t.Errorf("%s differs from a fresh build's", name)
+		}
+	}
+	for _, dir := range []string{"old", "empty"} {
+		if _, err := os.Stat(filepath.Join(dest, dir)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("the old tree's folder %s/ is still there", dir)
+		}
+	}
+}
+
+func names(tree map[string][]byte) []string {
+	var out []string
+	for name := range tree {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -63,8 +63,9 @@ var (
 )
 
 // publishOnce prepares a staging folder for dest, fills it with newTree
-// and swaps it in.
-func publishOnce(t *testing.T, dest string) {
+// and swaps it in. The old tree, if any, is then in the staging folder,
+// for the next build to start from.
+func publishOnce(t *testing.T, dest string, old map[string]string) {
 	t.Helper()
 	st, err := Prepare(dest)
 	if err != nil {
@@ -76,43 +77,67 @@ func publishOnce(t *testing.T, dest string) {
 		t.Fatal(err)
 	}
 	same(t, dest, newTree)
-	gone(t, st, aside(dest))
+	if old == nil {
+		gone(t, st)
+	} else {
+		same(t, st, old)
+	}
+	gone(t, aside(dest))
 }
 
 func TestSwapReplacesTheOldTree(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
 	tree(t, dest, oldTree)
-	publishOnce(t, dest)
+	publishOnce(t, dest, oldTree)
 }
 
 func TestSwapIntoAMissingDestination(t *testing.T) {
-	publishOnce(t, filepath.Join(t.TempDir(), "sub", "public"))
+	publishOnce(t, filepath.Join(t.TempDir(), "sub", "public"), nil)
+}
+
+// The next build starts from the tree the last one replaced: Prepare
+// leaves the staging folder as it is.
+func TestPrepareKeepsTheOldTree(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	tree(t, dest, newTree)
+	tree(t, Staging(dest), oldTree)
+	st, err := Prepare(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, st, oldTree)
+	same(t, dest, newTree)
 }
 
 // Where the system cannot exchange two folders in one step, Swap sets the
-// old tree aside, renames the new one in and removes the old one.
+// old tree aside, renames the new one in and moves the old one to the
+// staging path.
 func TestSwapWithoutRenameExchange(t *testing.T) {
 	exchange = func(a, b string) error { return errors.New("not supported") }
 	t.Cleanup(func() { exchange = renameExchange })
 	dest := filepath.Join(t.TempDir(), "public")
 	tree(t, dest, oldTree)
-	publishOnce(t, dest)
+	publishOnce(t, dest, oldTree)
 }
 
 // A build that stopped between the two renames left the old tree set
 // aside and no destination: the next build puts the old tree back before
-// anything else, removes the dead staging folder, and publishes.
+// anything else, and publishes. What the staging folder holds is the
+// render stage's to replace.
 func TestRecoversASetAsideTree(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
 	tree(t, aside(dest), oldTree)
-	tree(t, Staging(dest), map[string]string{"half.html": "half-written"})
+	half := map[string]string{"half.html": "half-written"}
+	tree(t, Staging(dest), half)
 	st, err := Prepare(dest)
 	if err != nil {
 		t.Fatal(err)
 	}
 	same(t, dest, oldTree)
-	same(t, st, nil)
+	same(t, st, half)
 	gone(t, aside(dest))
+	os.RemoveAll(st)
+	os.Mkdir(st, 0o755)
 	tree(t, st, newTree)
 	if err := Swap(st, dest); err != nil {
 		t.Fatal(err)

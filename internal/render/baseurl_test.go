@@ -1,6 +1,7 @@
 package render_test
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -68,19 +69,19 @@ func TestCheckBaseURL(t *testing.T) {
 func TestBaseURLInConfig(t *testing.T) {
 	src := sitetest.CopySite(t)
 	sitetest.Edit(t, src, "hugo.toml", `baseURL = "/"`, `baseURL = "https://example.org/guide"`)
-	_, err := render.Render(render.Options{Source: src, Dest: t.TempDir()})
+	_, err := render.Render(context.Background(), render.Options{Source: src, Dest: t.TempDir()})
 	if err == nil || !strings.HasPrefix(err.Error(), "hugo.toml:") || !strings.Contains(err.Error(), "must end in /") {
 		t.Fatalf("want an error at hugo.toml's baseURL line, got %v", err)
 	}
 	sitetest.Edit(t, src, "hugo.toml", `baseURL = "https://example.org/guide"`, `baseURL = "https://example.org/guide/"`)
-	site, err := render.Render(render.Options{Source: src, Dest: t.TempDir()})
+	site, err := render.Render(context.Background(), render.Options{Source: src, Dest: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if site.BaseURL != "https://example.org/guide/" {
 		t.Errorf("BaseURL = %q", site.BaseURL)
 	}
-	site, err = render.Render(render.Options{Source: src, Dest: t.TempDir(), BaseURL: "https://example.net/okc/"})
+	site, err = render.Render(context.Background(), render.Options{Source: src, Dest: t.TempDir(), BaseURL: "https://example.net/okc/"})
 	if err != nil {
 		t.Fatal(err)
 	}

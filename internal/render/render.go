@@ -11,6 +11,7 @@ package render
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/url"
@@ -42,7 +43,8 @@ var Inputs = []string{"hugo.toml", "content", "layouts", "assets", "data", "i18n
 type Options struct {
 	// Source is the site's directory (hugo.toml, content/, layouts/, ...).
 	Source string
-	// Dest is the directory Hugo writes into. It should be empty or absent.
+	// Dest is the directory Hugo writes into. It may hold an earlier
+	// build: Render rewrites what it renders and removes every other file.
 	Dest string
 	// Environment is Hugo's environment: "production" (default) or
 	// "development" for live preview.
@@ -118,8 +120,9 @@ func CheckSource(source string) error {
 	return nil
 }
 
-// Render renders opts.Source into opts.Dest.
-func Render(opts Options) (*Site, error) {
+// Render renders opts.Source into opts.Dest. When ctx is cancelled, Hugo
+// stops at the next file it would write and Render returns ctx's error.
+func Render(ctx context.Context, opts Options) (*Site, error) {
 	src, err := filepath.Abs(opts.Source)
 	if err != nil {
 		return nil, err
@@ -177,6 +180,8 @@ func Render(opts Options) (*Site, error) {
 		return nil, &diag.Error{File: "hugo.toml", Line: baseURLLine(src), Msg: "baseURL " + err.Error() + `; or "/" when the guide's address is not known`}
 	}
 	fs := hugofs.NewFrom(osFs, cfgs.LoadingInfo.BaseConfig)
+	written := &writeLog{Fs: fs.PublishDir, ctx: ctx, root: dst, paths: map[string]bool{}}
+	fs.PublishDir, fs.PublishDirStatic, fs.PublishDirServer = written, written, written
 	sites, err := hugolib.NewHugoSites(deps.DepsCfg{
 		Configs:  cfgs,
 		Fs:       fs,
@@ -187,10 +192,16 @@ func Render(opts Options) (*Site, error) {
 		return nil, convert(src, capture, err)
 	}
 	if err := sites.Build(hugolib.BuildCfg{}); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, convert(src, capture, err)
 	}
 	if n := capture.errorCount(); n > 0 {
 		return nil, convert(src, capture, fmt.Errorf("logged %d error(s)", n))
+	}
+	if err := written.removeOthers(); err != nil {
+		return nil, &diag.Error{File: dst, Msg: fmt.Sprintf("cannot remove an earlier build's file: %v", diag.Cause(err))}
 	}
 
 	site := &Site{Params: map[string]any{}, BaseURL: base, Hugo: sites}
@@ -205,6 +216,67 @@ func Render(opts Options) (*Site, error) {
 		site.Langs = append(site.Langs, l)
 	}
 	return site, nil
+}
+
+// writeLog is Hugo's publish file system, recording every file Hugo
+// writes, so that what an earlier build left in the folder can be removed.
+// Once ctx is cancelled it refuses to open files, which stops Hugo's build.
+type writeLog struct {
+	afero.Fs
+	ctx   context.Context
+	root  string // the folder the file system writes into
+	mu    sync.Mutex
+	paths map[string]bool // absolute paths written
+}
+
+func (w *writeLog) record(name string) {
+	w.mu.Lock()
+	w.paths[filepath.Join(w.root, name)] = true
+	w.mu.Unlock()
+}
+
+func (w *writeLog) Create(name string) (afero.File, error) {
+	if err := w.ctx.Err(); err != nil {
+		return nil, err
+	}
+	w.record(name)
+	return w.Fs.Create(name)
+}
+
+func (w *writeLog) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
+	if flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE|os.O_TRUNC|os.O_APPEND) != 0 {
+		if err := w.ctx.Err(); err != nil {
+			return nil, err
+		}
+		w.record(name)
+	}
+	return w.Fs.OpenFile(name, flag, perm)
+}
+
+// removeOthers removes every file under root that Hugo did not write,
+// then every folder left empty.
+func (w *writeLog) removeOthers() error {
+	var dirs []string
+	err := filepath.WalkDir(w.root, func(p string, d os.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir():
+			dirs = append(dirs, p)
+			return nil
+		case w.paths[p]:
+			return nil
+		}
+		return os.Remove(p)
+	})
+	if err != nil {
+		return err
+	}
+	// Deepest first; a folder that still has files stays.
+	for i := len(dirs) - 1; i > 0; i-- {
+		os.Remove(dirs[i])
+	}
+	return nil
 }
 
 // langOf reads what one language's web app manifest needs.

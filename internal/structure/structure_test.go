@@ -1,6 +1,7 @@
 package structure_test
 
 import (
+	"context"
 	"flag"
 	"path/filepath"
 	"strings"
@@ -20,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite the want files in testdata/*.tx
 func check(t *testing.T, archive string) string {
 	t.Helper()
 	src := sitetest.Site(t, archive)
-	site, err := render.Render(render.Options{Source: src, Dest: t.TempDir()})
+	site, err := render.Render(context.Background(), render.Options{Source: src, Dest: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
