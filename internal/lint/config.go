@@ -11,7 +11,10 @@ import (
 	"github.com/gohugoio/hugo/common/loggers"
 	hconfig "github.com/gohugoio/hugo/config"
 	"github.com/gohugoio/hugo/config/allconfig"
+	"github.com/gohugoio/hugo/helpers"
+	"github.com/gohugoio/hugo/markup/converter"
 	"github.com/spf13/afero"
+	"github.com/yuin/goldmark/ast"
 
 	"github.com/okcguide/guide/internal/diag"
 )
@@ -24,6 +27,30 @@ type config struct {
 	MaxAgeDays  int             // [params.guide.lint] maxAgeDays
 	DefaultLang string          // defaultContentLanguage
 	Langs       map[string]bool // the keys of [languages]
+	// markdown is Hugo's markdown converter, set up by [markup] as Hugo
+	// sets it up to render the pages.
+	markdown converter.Provider
+}
+
+// parse parses a page's body with Hugo's own markdown setup.
+func (c config) parse(body []byte) (ast.Node, error) {
+	conv, err := c.markdown.New(converter.DocumentContext{})
+	if err != nil {
+		return nil, err
+	}
+	pr, ok := conv.(converter.ParseRenderer)
+	if !ok {
+		return nil, errors.New("the markdown handler in [markup] cannot be checked; use goldmark")
+	}
+	res, err := pr.Parse(converter.RenderContext{Src: body})
+	if err != nil {
+		return nil, err
+	}
+	doc, ok := res.Doc().(ast.Node)
+	if !ok {
+		return nil, errors.New("the markdown handler in [markup] cannot be checked; use goldmark")
+	}
+	return doc, nil
 }
 
 // Defaults used when hugo.toml does not set a value.
@@ -39,28 +66,34 @@ func loadConfig(src string) (config, error) {
 	cfg := config{MaxGrade: defaultMaxGrade, MaxAgeDays: defaultMaxAgeDays, DefaultLang: "en", Langs: map[string]bool{}}
 	file := filepath.Join(src, configFile)
 	data, err := os.ReadFile(file)
-	if errors.Is(err, os.ErrNotExist) {
-		cfg.Langs["en"] = true
-		return cfg, nil
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return cfg, &diag.Error{File: configFile, Msg: "cannot read the site config: " + diag.Cause(err).Error()}
 	}
-	flags := hconfig.New()
-	flags.Set("workingDir", src)
-	cfgs, err := allconfig.LoadConfig(allconfig.ConfigSourceDescriptor{
-		Flags:    flags,
-		Fs:       afero.NewOsFs(),
-		Filename: file,
-		Environ:  []string{}, // as render reads it: check and build see one config
-		Logger:   loggers.NewDefault(),
-	})
+	desc := allconfig.ConfigSourceDescriptor{
+		Flags:   hconfig.New(),
+		Fs:      afero.NewOsFs(),
+		Environ: []string{}, // as render reads it: check and build see one config
+		Logger:  loggers.NewDefault(),
+	}
+	desc.Flags.Set("workingDir", src)
+	if err == nil {
+		desc.Filename = file
+	}
+	cfgs, err := allconfig.LoadConfig(desc)
 	if err != nil {
 		e := &diag.Error{File: configFile, Rule: "config", Msg: "invalid: " + herrors.Cause(err).Error()}
 		if fe := herrors.UnwrapFileError(err); fe != nil {
 			e.Line, e.Col = fe.Position().LineNumber, fe.Position().ColumnNumber
 		}
 		return cfg, e
+	}
+	spec, err := helpers.NewContentSpec(cfgs.GetFirstLanguageConfig(), desc.Logger, nil, nil)
+	if err != nil {
+		return cfg, &diag.Error{File: configFile, Rule: "config", Msg: "invalid [markup]: " + herrors.Cause(err).Error()}
+	}
+	cfg.markdown = spec.Converters.Get("markdown")
+	if cfg.markdown == nil {
+		return cfg, &diag.Error{File: configFile, Rule: "config", Msg: "[markup] names no markdown handler"}
 	}
 	if s := cfgs.Base.DefaultContentLanguage; s != "" {
 		cfg.DefaultLang = strings.ToLower(s)

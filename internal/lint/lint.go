@@ -1,6 +1,7 @@
 // Package lint is `guide check`: it reads every markdown page under
 // content/ the way Hugo will (front matter split off by Hugo's own page
-// lexer, shortcodes kept as opaque tokens, the body parsed by goldmark) and
+// lexer, shortcodes kept as opaque tokens, the body parsed by Hugo's own
+// markdown converter as [markup] in hugo.toml sets it up) and
 // reports what would make the guide wrong or hard to use:
 //
 //	file         a page that cannot be read, is not UTF-8, or is binary

@@ -10,10 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gohugoio/hugo/parser/pageparser"
-	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
-	"github.com/yuin/goldmark/text"
 
 	"github.com/okcguide/guide/internal/diag"
 )
@@ -44,16 +41,6 @@ type shortcode struct {
 	inline     bool     // {{< name.inline >}}
 	params     []string // positional and named values, in order
 }
-
-// markdown parses like Hugo's default goldmark setup: GFM tables,
-// strikethrough, linkify and task lists, definition lists, footnotes and
-// typographer.
-var markdown = goldmark.New(goldmark.WithExtensions(
-	extension.GFM,
-	extension.DefinitionList,
-	extension.Footnote,
-	extension.Typographer,
-))
 
 // read loads, splits and parses one file. Problems that stop the body from
 // being checked (unreadable file, bad front matter, broken shortcodes) are
@@ -86,7 +73,12 @@ func (l *linter) read(rel string) *page {
 	if !l.splitPage(p) {
 		return p
 	}
-	p.doc = markdown.Parser().Parse(text.NewReader(p.body))
+	doc, err := l.cfg.parse(p.body)
+	if err != nil {
+		l.errorAt(rel, 0, 0, "file", "%v", err)
+		return p
+	}
+	p.doc = doc
 	return p
 }
 
