@@ -11,6 +11,7 @@ import (
 	"github.com/okcguide/guide/internal/diag"
 	"github.com/okcguide/guide/internal/lint"
 	"github.com/okcguide/guide/internal/render"
+	"github.com/okcguide/guide/internal/settings"
 	"github.com/okcguide/guide/internal/structure"
 )
 
@@ -30,15 +31,32 @@ func check(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	res, err := lint.Run(lint.Options{Source: *source})
+	src, err := filepath.Abs(*source)
+	if err != nil {
+		report(stderr, err)
+		return ExitFailed
+	}
+	// The rules on Hugo's model of the site need a render, into a
+	// temporary folder.
+	tmp, err := os.MkdirTemp("", "guide-check-")
+	if err != nil {
+		report(stderr, err)
+		return ExitFailed
+	}
+	defer os.RemoveAll(tmp)
+	cfg, err := settings.Load(settings.Options{Source: src, PublishDir: tmp})
+	if err != nil {
+		report(stderr, err)
+		return ExitFailed
+	}
+	res, err := lint.Run(lint.Options{Source: src, Site: cfg})
 	if err != nil {
 		report(stderr, err)
 		return ExitFailed
 	}
 	if len(res.Errors) == 0 {
-		// The rules on Hugo's model of the site need a render; one that
-		// fails reports why, as a build would.
-		if errs := checkStructure(*source); len(errs) > 0 {
+		// One that fails reports why, as a build would.
+		if errs := checkStructure(cfg); len(errs) > 0 {
 			res.Errors = append(res.Errors, errs...)
 		}
 	}
@@ -61,21 +79,12 @@ func count(n int, what string) string {
 	return fmt.Sprintf("%d %ss", n, what)
 }
 
-// checkStructure renders the site into a temporary folder and runs the
-// rules on Hugo's model of it (structure.Check).
-func checkStructure(source string) diag.List {
-	src, err := filepath.Abs(source)
+// checkStructure renders the site into its PublishDir and runs the rules
+// on Hugo's model of it (structure.Check).
+func checkStructure(cfg *settings.Site) diag.List {
+	site, err := render.Render(context.Background(), cfg, nil)
 	if err != nil {
 		return diag.AsList(err)
 	}
-	tmp, err := os.MkdirTemp("", "guide-check-")
-	if err != nil {
-		return diag.AsList(err)
-	}
-	defer os.RemoveAll(tmp)
-	site, err := render.Render(context.Background(), render.Options{Source: src, Dest: tmp})
-	if err != nil {
-		return diag.AsList(err)
-	}
-	return structure.Check(site.Hugo, src)
+	return structure.Check(site.Hugo, cfg.Source)
 }

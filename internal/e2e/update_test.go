@@ -141,7 +141,7 @@ func (s *site) otherPage(t *testing.T) string {
 func expectOnlyCache(t *testing.T, ctx context.Context, s *site, version string) {
 	t.Helper()
 	want := "guide:" + s.Base + ":" + version
-	err := until(ctx, 5*time.Second, fmt.Sprintf(`caches.keys().then(k => k.length === 1 && k[0] === %q)`, want), `caches.keys().then(k => k.join(', '))`)
+	err := until(ctx, 15*time.Second, fmt.Sprintf(`caches.keys().then(k => k.length === 1 && k[0] === %q)`, want), `caches.keys().then(k => k.join(', '))`)
 	if err != nil {
 		names, _ := cacheNames(ctx)
 		state, _ := eval[string](ctx, swState)

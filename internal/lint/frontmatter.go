@@ -15,6 +15,7 @@ import (
 	"github.com/pelletier/go-toml/v2"
 
 	"github.com/okcguide/guide/internal/diag"
+	"github.com/okcguide/guide/internal/settings"
 )
 
 // decodeFrontMatter parses p.fmText with Hugo's own decoders
@@ -111,7 +112,7 @@ func oneLine(s string) string {
 // fmValue returns the front matter value for key, matched without regard to
 // case as Hugo does.
 func (p *page) fmValue(key string) any {
-	return get(p.fm, key)
+	return settings.Get(p.fm, key)
 }
 
 // fmKeyLine is the file line where a top-level front matter key is set,

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/okcguide/guide/internal/settings"
 )
 
 // No page, however broken, makes the linter panic or hang. The seeds are every
@@ -30,7 +32,11 @@ func FuzzPage(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	cfg, err := loadConfig(src)
+	site, err := settings.Load(settings.Options{Source: src})
+	if err != nil {
+		f.Fatal(err)
+	}
+	cfg, err := lintConfig(site)
 	if err != nil {
 		f.Fatal(err)
 	}

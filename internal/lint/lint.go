@@ -50,6 +50,7 @@ import (
 
 	"github.com/okcguide/guide/internal/decision"
 	"github.com/okcguide/guide/internal/diag"
+	"github.com/okcguide/guide/internal/settings"
 )
 
 // warningPrefix starts the message of every warning.
@@ -61,6 +62,9 @@ type Options struct {
 	Source string
 	// Now is the clock for the stale rule; zero means time.Now().
 	Now time.Time
+	// Site is the site's settings, read once for the whole build; nil
+	// reads them from Source.
+	Site *settings.Site
 }
 
 // Result is what one run found, each list sorted by file, line and column.
@@ -92,7 +96,13 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := loadConfig(src)
+	site := opts.Site
+	if site == nil {
+		if site, err = settings.Load(settings.Options{Source: src}); err != nil {
+			return nil, err
+		}
+	}
+	cfg, err := lintConfig(site)
 	if err != nil {
 		return nil, err
 	}
@@ -100,12 +110,7 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	langs := make([]string, 0, len(cfg.Langs))
-	for lang := range cfg.Langs {
-		langs = append(langs, lang)
-	}
-	sort.Strings(langs)
-	guide, decisionErr := decision.Load(decision.Site{Source: src, Langs: langs, Calls: data.tables})
+	guide, decisionErr := decision.Load(decision.Site{Source: src, Langs: site.Langs, Calls: data.tables})
 	shortcodes, err := loadShortcodes(src)
 	if err != nil {
 		return nil, err

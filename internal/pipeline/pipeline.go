@@ -28,6 +28,7 @@ import (
 	"github.com/okcguide/guide/internal/offline"
 	"github.com/okcguide/guide/internal/publish"
 	"github.com/okcguide/guide/internal/render"
+	"github.com/okcguide/guide/internal/settings"
 	"github.com/okcguide/guide/internal/shrink"
 	"github.com/okcguide/guide/internal/structure"
 	"github.com/okcguide/guide/internal/verify"
@@ -108,6 +109,11 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 	if err := checkDestination(src, dest); err != nil {
 		return nil, err
 	}
+	if opts.BaseURL != "" {
+		if err := render.CheckBaseURL(opts.BaseURL); err != nil {
+			return nil, &diag.Error{File: "-base-url", Msg: err.Error()}
+		}
+	}
 	if err := precheck(src); err != nil {
 		return nil, err
 	}
@@ -181,15 +187,15 @@ func precheck(src string) error {
 
 // checkContent runs the content linter (guide check). Its errors stop the
 // build; its warnings are returned.
-func checkContent(src string) (warnings diag.List, err error) {
-	errs, warnings, err := lint.Check(src)
+func checkContent(site *settings.Site) (warnings diag.List, err error) {
+	res, err := lint.Run(lint.Options{Source: site.Source, Site: site})
 	if err != nil {
 		return nil, err
 	}
-	if len(errs) > 0 {
-		return nil, errs
+	if len(res.Errors) > 0 {
+		return nil, res.Errors
 	}
-	return warnings, nil
+	return res.Warnings, nil
 }
 
 // stages checks the content, renders and checks the site in dir, without
@@ -198,6 +204,11 @@ func stages(ctx context.Context, src, dir string, opts Options) (*Summary, error
 	env := "production"
 	if opts.Preview {
 		env = "development"
+	}
+	var hugoLog bytes.Buffer
+	cfg, err := settings.Load(settings.Options{Source: src, PublishDir: dir, Environment: env, BaseURL: opts.BaseURL, Log: &hugoLog})
+	if err != nil {
+		return nil, err
 	}
 	// The content check and render run side by side, as neither needs
 	// the other's result. The check's errors are clearer than anything
@@ -210,15 +221,14 @@ func stages(ctx context.Context, src, dir string, opts Options) (*Summary, error
 	}
 	renderCtx, stopRender := context.WithCancel(ctx)
 	defer stopRender()
-	var hugoLog bytes.Buffer
 	done := make(chan rendered, 1)
 	go func() {
 		t := time.Now()
-		site, err := render.Render(renderCtx, render.Options{Source: src, Dest: dir, Environment: env, Log: &hugoLog, BaseURL: opts.BaseURL})
+		site, err := render.Render(renderCtx, cfg, &hugoLog)
 		done <- rendered{site, err, time.Since(t)}
 	}()
 	t := time.Now()
-	warnings, checkErr := checkContent(src)
+	warnings, checkErr := checkContent(cfg)
 	checked := time.Since(t)
 	if checkErr != nil {
 		stopRender()
@@ -275,7 +285,7 @@ func stages(ctx context.Context, src, dir string, opts Options) (*Summary, error
 			precache = append(precache, e.Path)
 		}
 	}
-	budgets, err := verify.ParseBudgets(src, site.Params)
+	budgets, err := verify.ParseBudgets(cfg)
 	if err != nil {
 		return nil, err
 	}

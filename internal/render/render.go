@@ -25,36 +25,18 @@ import (
 	"github.com/bep/logg"
 	"github.com/gohugoio/hugo/common/herrors"
 	"github.com/gohugoio/hugo/common/loggers"
-	"github.com/gohugoio/hugo/config"
-	"github.com/gohugoio/hugo/config/allconfig"
 	"github.com/gohugoio/hugo/deps"
 	"github.com/gohugoio/hugo/hugofs"
 	"github.com/gohugoio/hugo/hugolib"
 	"github.com/spf13/afero"
 
 	"github.com/okcguide/guide/internal/diag"
+	"github.com/okcguide/guide/internal/settings"
 )
 
 // Inputs lists what, under the source folder, a build reads: the config
 // file first, then the folders.
 var Inputs = []string{"hugo.toml", "content", "layouts", "assets", "data", "i18n"}
-
-// Options says what to render and where.
-type Options struct {
-	// Source is the site's directory (hugo.toml, content/, layouts/, ...).
-	Source string
-	// Dest is the directory Hugo writes into. It may hold an earlier
-	// build: Render rewrites what it renders and removes every other file.
-	Dest string
-	// Environment is Hugo's environment: "production" (default) or
-	// "development" for live preview.
-	Environment string
-	// Log receives Hugo's warnings, if not nil.
-	Log io.Writer
-	// BaseURL, if set, is the guide's public address and overrides
-	// baseURL in hugo.toml (see CheckBaseURL).
-	BaseURL string
-}
 
 // Site is what the render produced, for later stages.
 type Site struct {
@@ -120,65 +102,28 @@ func CheckSource(source string) error {
 	return nil
 }
 
-// Render renders opts.Source into opts.Dest. When ctx is cancelled, Hugo
-// stops at the next file it would write and Render returns ctx's error.
-func Render(ctx context.Context, opts Options) (*Site, error) {
-	src, err := filepath.Abs(opts.Source)
-	if err != nil {
-		return nil, err
-	}
-	dst, err := filepath.Abs(opts.Dest)
-	if err != nil {
-		return nil, err
-	}
-	if err := CheckSource(opts.Source); err != nil {
-		return nil, err
-	}
-	env := opts.Environment
-	if env == "" {
-		env = "production"
-	}
-
-	capture := &logCapture{forward: opts.Log}
+// Render renders the site its settings describe into their PublishDir,
+// which may hold an earlier build: Render rewrites what it renders and
+// removes every other file. Hugo's warnings go to log, if not nil. When
+// ctx is cancelled, Hugo stops at the next file it would write and Render
+// returns ctx's error.
+func Render(ctx context.Context, cfg *settings.Site, log io.Writer) (*Site, error) {
+	src, dst, cfgs := cfg.Source, cfg.PublishDir, cfg.Hugo
+	capture := &logCapture{forward: log}
 	defer capture.flush()
-	var w io.Writer = capture
 	logger := loggers.New(loggers.Options{
 		Level:         logg.LevelWarn,
 		StdOut:        io.Discard,
-		StdErr:        w,
+		StdErr:        capture,
 		DistinctLevel: logg.LevelWarn,
 	})
-
-	flags := config.New()
-	flags.Set("workingDir", src)
-	flags.Set("publishDir", dst)
-	flags.Set("environment", env)
-	flags.Set("noBuildLock", true)
-	if opts.BaseURL != "" {
-		if err := CheckBaseURL(opts.BaseURL); err != nil {
-			return nil, &diag.Error{File: "-base-url", Msg: err.Error()}
-		}
-		flags.Set("baseURL", opts.BaseURL)
-	}
-
-	osFs := afero.NewOsFs()
-	cfgs, err := allconfig.LoadConfig(allconfig.ConfigSourceDescriptor{
-		Flags:       flags,
-		Fs:          osFs,
-		Logger:      logger,
-		Environment: env,
-		Environ:     []string{},
-		Filename:    filepath.Join(src, "hugo.toml"),
-	})
-	if err != nil {
-		return nil, convert(src, capture, err)
-	}
 	base := cfgs.Base.BaseURL
 	if base == "/" || base == "" {
 		base = ""
 	} else if err := CheckBaseURL(base); err != nil {
-		return nil, &diag.Error{File: "hugo.toml", Line: baseURLLine(src), Msg: "baseURL " + err.Error() + `; or "/" when the guide's address is not known`}
+		return nil, &diag.Error{File: "hugo.toml", Line: cfg.Line("baseURL"), Msg: "baseURL " + err.Error() + `; or "/" when the guide's address is not known`}
 	}
+	osFs := afero.NewOsFs()
 	fs := hugofs.NewFrom(osFs, cfgs.LoadingInfo.BaseConfig)
 	written := &writeLog{Fs: fs.PublishDir, ctx: ctx, root: dst, paths: map[string]bool{}}
 	fs.PublishDir, fs.PublishDirStatic, fs.PublishDirServer = written, written, written
@@ -313,12 +258,6 @@ func sitePath(basePath, rel string) string {
 // "index.html", "es/" for "es/index.html" or "es/".
 func folder(p string) string {
 	return p[:strings.LastIndex(p, "/")+1]
-}
-
-// baseURLLine finds the line of hugo.toml that sets baseURL.
-func baseURLLine(src string) int {
-	data, _ := os.ReadFile(filepath.Join(src, "hugo.toml"))
-	return diag.TOMLLine(data, "baseURL")
 }
 
 // logCapture collects what Hugo logs.

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/okcguide/guide/internal/render"
+	"github.com/okcguide/guide/internal/settings"
 	"github.com/okcguide/guide/internal/sitetest"
 	"github.com/okcguide/guide/internal/structure"
 )
@@ -21,7 +22,11 @@ var update = flag.Bool("update", false, "rewrite the want files in testdata/*.tx
 func check(t *testing.T, archive string) string {
 	t.Helper()
 	src := sitetest.Site(t, archive)
-	site, err := render.Render(context.Background(), render.Options{Source: src, Dest: t.TempDir()})
+	cfg, err := settings.Load(settings.Options{Source: src, PublishDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, err := render.Render(context.Background(), cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,9 +33,8 @@ import (
 	"golang.org/x/net/html/atom"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/gohugoio/hugo/common/hmaps"
-
 	"github.com/okcguide/guide/internal/diag"
+	"github.com/okcguide/guide/internal/settings"
 )
 
 // Budgets are byte limits; zero means no limit.
@@ -576,16 +575,15 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// ParseBudgets reads [params.guide.budgets] from the site's params (as
-// Hugo read them from hugo.toml in src); DefaultBudgets fills in what it
-// leaves out. A budget that is not a whole number of bytes is an error at
-// its line of hugo.toml.
-func ParseBudgets(src string, params map[string]any) (Budgets, error) {
+// ParseBudgets reads [params.guide.budgets] from the site's settings;
+// DefaultBudgets fills in what it leaves out. A budget that is not a whole
+// number of bytes is an error at its line of hugo.toml.
+func ParseBudgets(site *settings.Site) (Budgets, error) {
 	b := DefaultBudgets
-	bmt := table(table(params["guide"])["budgets"])
 	var errs diag.List
 	set := func(key string, dst *int64) {
-		switch v := bmt[key].(type) {
+		line := func() int { return site.Line("params", "guide", "budgets", key) }
+		switch v := site.Guide("budgets", key).(type) {
 		case nil:
 		case int:
 			*dst = int64(v)
@@ -594,11 +592,11 @@ func ParseBudgets(src string, params map[string]any) (Budgets, error) {
 		case float64:
 			*dst = int64(v)
 		default:
-			errs = append(errs, &diag.Error{File: "hugo.toml", Line: configLine(src, key),
+			errs = append(errs, &diag.Error{File: settings.File, Line: line(),
 				Msg: fmt.Sprintf("params.guide.budgets: %s must be a number of bytes, like 14336, not %v", key, v)})
 		}
 		if *dst < 0 {
-			errs = append(errs, &diag.Error{File: "hugo.toml", Line: configLine(src, key),
+			errs = append(errs, &diag.Error{File: settings.File, Line: line(),
 				Msg: fmt.Sprintf("params.guide.budgets: %s must be 0 (no limit) or more", key)})
 		}
 	}
@@ -609,22 +607,4 @@ func ParseBudgets(src string, params map[string]any) (Budgets, error) {
 		return b, errs
 	}
 	return b, nil
-}
-
-// configLine is the line of hugo.toml in src that sets the budget key.
-func configLine(src, key string) int {
-	data, _ := os.ReadFile(filepath.Join(src, "hugo.toml"))
-	return diag.TOMLLine(data, "params", "guide", "budgets", key)
-}
-
-// table reads a TOML table from Hugo's config, whatever map type Hugo
-// gave it.
-func table(v any) map[string]any {
-	switch m := v.(type) {
-	case map[string]any:
-		return m
-	case hmaps.Params:
-		return m
-	}
-	return nil
 }

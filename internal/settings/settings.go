@@ -1,0 +1,176 @@
+// Package settings reads the site's hugo.toml once per build, through
+// Hugo's own config loader, and hands each stage what it needs from it:
+// Hugo's configuration for render; the languages, the markdown setup
+// ([markup]) and [params.guide.lint] for lint; and any key's line in
+// hugo.toml, for error messages.
+package settings
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/bep/logg"
+	"github.com/gohugoio/hugo/common/herrors"
+	"github.com/gohugoio/hugo/common/hmaps"
+	"github.com/gohugoio/hugo/common/loggers"
+	hconfig "github.com/gohugoio/hugo/config"
+	"github.com/gohugoio/hugo/config/allconfig"
+	"github.com/gohugoio/hugo/helpers"
+	"github.com/gohugoio/hugo/markup/converter"
+	"github.com/spf13/afero"
+
+	"github.com/okcguide/guide/internal/diag"
+)
+
+// File is the site's config file, relative to its source folder.
+const File = "hugo.toml"
+
+// Options says which site to read and how Hugo will build it.
+type Options struct {
+	Source string // the site's folder, absolute
+	// PublishDir is where Hugo will write; "" leaves Hugo's default.
+	PublishDir string
+	// Environment is Hugo's environment; "" means "production".
+	Environment string
+	// BaseURL, if set, overrides baseURL in hugo.toml.
+	BaseURL string
+	// Log receives the warnings Hugo logs while it reads the config, if
+	// not nil.
+	Log io.Writer
+}
+
+// Site is the site's configuration, read once.
+type Site struct {
+	Source     string // the site's folder, absolute
+	PublishDir string // where Hugo writes, absolute
+	// Hugo is Hugo's own configuration of the site, for render.
+	Hugo *allconfig.Configs
+	// DefaultLang is defaultContentLanguage, lower case.
+	DefaultLang string
+	// Langs are the site's languages, lower case and sorted.
+	Langs []string
+	// Markdown is Hugo's markdown converter, set up by [markup] as Hugo
+	// sets it up to render pages.
+	Markdown converter.Provider
+
+	file []byte // hugo.toml as it is
+}
+
+// Load reads hugo.toml in opts.Source through Hugo's config loader, as
+// Hugo reads it (keys in any case, HUGO_ variables from the environment
+// left out, so that check and build see one config). A site with no
+// hugo.toml gets Hugo's defaults. A problem is a *diag.Error at its line
+// of hugo.toml.
+func Load(opts Options) (*Site, error) {
+	file := filepath.Join(opts.Source, File)
+	data, err := os.ReadFile(file)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, &diag.Error{File: File, Msg: "cannot read the site config: " + diag.Cause(err).Error()}
+	}
+	env := opts.Environment
+	if env == "" {
+		env = "production"
+	}
+	log := opts.Log
+	if log == nil {
+		log = io.Discard
+	}
+	logger := loggers.New(loggers.Options{Level: logg.LevelWarn, StdOut: io.Discard, StdErr: log, DistinctLevel: logg.LevelWarn})
+	flags := hconfig.New()
+	flags.Set("workingDir", opts.Source)
+	flags.Set("environment", env)
+	flags.Set("noBuildLock", true)
+	if opts.PublishDir != "" {
+		flags.Set("publishDir", opts.PublishDir)
+	}
+	if opts.BaseURL != "" {
+		flags.Set("baseURL", opts.BaseURL)
+	}
+	desc := allconfig.ConfigSourceDescriptor{
+		Flags:       flags,
+		Fs:          afero.NewOsFs(),
+		Logger:      logger,
+		Environment: env,
+		Environ:     []string{},
+	}
+	if err == nil {
+		desc.Filename = file
+	}
+	cfgs, err := allconfig.LoadConfig(desc)
+	if err != nil {
+		e := &diag.Error{File: File, Rule: "config", Msg: "invalid: " + herrors.Cause(err).Error()}
+		if fe := herrors.UnwrapFileError(err); fe != nil {
+			e.Line, e.Col = fe.Position().LineNumber, fe.Position().ColumnNumber
+		}
+		return nil, e
+	}
+	s := &Site{Source: opts.Source, PublishDir: cfgs.LoadingInfo.BaseConfig.PublishDir, Hugo: cfgs, DefaultLang: "en", file: data}
+	if !filepath.IsAbs(s.PublishDir) {
+		s.PublishDir = filepath.Join(opts.Source, s.PublishDir)
+	}
+	if l := cfgs.Base.DefaultContentLanguage; l != "" {
+		s.DefaultLang = strings.ToLower(l)
+	}
+	langs := map[string]bool{s.DefaultLang: true}
+	for k := range cfgs.LanguageConfigMap {
+		langs[strings.ToLower(k)] = true
+	}
+	for l := range langs {
+		s.Langs = append(s.Langs, l)
+	}
+	sort.Strings(s.Langs)
+	spec, err := helpers.NewContentSpec(cfgs.GetFirstLanguageConfig(), logger, nil, nil)
+	if err != nil {
+		return nil, &diag.Error{File: File, Rule: "config", Msg: "invalid [markup]: " + herrors.Cause(err).Error()}
+	}
+	if s.Markdown = spec.Converters.Get("markdown"); s.Markdown == nil {
+		return nil, &diag.Error{File: File, Rule: "config", Msg: "[markup] names no markdown handler"}
+	}
+	return s, nil
+}
+
+// Params is the site's [params] table.
+func (s *Site) Params() map[string]any {
+	return s.Hugo.Base.Params
+}
+
+// Guide is the value at keys under [params.guide], each key matched in
+// any case as Hugo matches them, or nil when one is missing.
+func (s *Site) Guide(keys ...string) any {
+	return Get(s.Hugo.Base.Params, append([]string{"guide"}, keys...)...)
+}
+
+// Line is the line of hugo.toml that sets the key at keys, like
+// Line("params", "guide", "budgets", "pageGzip"), or 0.
+func (s *Site) Line(keys ...string) int {
+	return diag.TOMLLine(s.file, keys...)
+}
+
+// Get follows keys through nested tables, matching each key without regard
+// to case, and returns nil when one is missing.
+func Get(m any, keys ...string) any {
+	v := m
+	for _, k := range keys {
+		var t map[string]any
+		switch m := v.(type) {
+		case map[string]any:
+			t = m
+		case hmaps.Params: // Hugo's config tables
+			t = m
+		default:
+			return nil
+		}
+		v = nil
+		for kk, vv := range t {
+			if strings.EqualFold(kk, k) {
+				v = vv
+				break
+			}
+		}
+	}
+	return v
+}
