@@ -70,6 +70,10 @@ type Options struct {
 	// while an editor changes them; the icons and manifest every page
 	// links to are still written.
 	Preview bool
+	// ImageCache is the folder where the icons and link preview images
+	// drawn are kept for later builds; "" means DefaultImageCache under
+	// the user's cache folder (os.UserCacheDir).
+	ImageCache string
 }
 
 // Manifest is one language's web app manifest.
@@ -143,12 +147,16 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, &diag.Error{File: IconSource, Msg: "cannot read the icon: " + diag.Cause(err).Error()}
 	}
-	// Each icon is drawn on its own core; they are written in a fixed order.
+	// Each icon not in the cache is drawn on its own core; they are
+	// written in a fixed order.
+	cache := openImageCache(opts.ImageCache)
 	pngs := make([][]byte, len(icons))
 	var g errgroup.Group
 	for i, ic := range icons {
 		g.Go(func() (err error) {
-			pngs[i], err = rasterize(svg, ic.size, ic.maskable, opts.ThemeColor)
+			pngs[i], err = cache.drawn(iconKey(svg, ic, opts.ThemeColor), func() ([]byte, error) {
+				return rasterize(svg, ic.size, ic.maskable, opts.ThemeColor)
+			})
 			return err
 		})
 	}
@@ -176,7 +184,7 @@ func Run(opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	previews, err := drawPreviews(opts.Dir)
+	previews, err := drawPreviews(opts.Dir, cache)
 	if err != nil {
 		return nil, err
 	}
