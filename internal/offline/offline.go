@@ -15,6 +15,13 @@
 //     revision taken from its content;
 //   - _headers, for static hosts that read it.
 //
+// The icons and preview images are drawn once and kept in the user's cache
+// folder (guide/images under os.UserCacheDir, or Options.ImageCache), each
+// named by a hash of what it is drawn from: later builds reuse them while
+// the SVG, the theme color (maskable icons) and the drawing code are
+// unchanged. The cache never fails a build: an image it cannot read is
+// drawn, and one it cannot write is not kept.
+//
 // Everything it writes is deterministic: the same staging tree gives the
 // same bytes.
 package offline
