@@ -27,7 +27,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv("GUIDE_CLI_MAIN") == "1" {
 		os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	os.Exit(sitetest.RunWithTempUserCache(m))
 }
 
 func run(args ...string) (code int, stdout, stderr string) {

@@ -24,6 +24,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the want files in testdata/load/*.txtar from what Load reports")
 
+func TestMain(m *testing.M) { os.Exit(sitetest.RunWithTempUserCache(m)) }
+
 // siteOf is what the site in src gives Load: its languages (the keys of
 // [languages] in hugo.toml) and the numbers in data/contacts.toml.
 func siteOf(t *testing.T, src string) decision.Site {

@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/okcguide/guide/internal/browsertest"
+	"github.com/okcguide/guide/internal/sitetest"
 )
 
 // The browser is shared by every test in the package (browsertest):
@@ -30,7 +31,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	code := m.Run()
+	code := sitetest.RunWithTempUserCache(m)
 	browsertest.Close()
 	os.Exit(code)
 }

@@ -15,6 +15,13 @@
 //     revision taken from its content;
 //   - _headers, for static hosts that read it.
 //
+// The icons and preview images are drawn once and kept in the user's cache
+// folder (guide/images under os.UserCacheDir, or Options.ImageCache), each
+// named by a hash of what it is drawn from: later builds reuse them while
+// the SVG, the theme color (maskable icons) and the drawing code are
+// unchanged. The cache never fails a build: an image it cannot read is
+// drawn, and one it cannot write is not kept.
+//
 // Everything it writes is deterministic: the same staging tree gives the
 // same bytes.
 package offline
@@ -70,6 +77,10 @@ type Options struct {
 	// while an editor changes them; the icons and manifest every page
 	// links to are still written.
 	Preview bool
+	// ImageCache is the folder where the icons and link preview images
+	// drawn are kept for later builds; "" means DefaultImageCache under
+	// the user's cache folder (os.UserCacheDir).
+	ImageCache string
 }
 
 // Manifest is one language's web app manifest.
@@ -143,12 +154,16 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, &diag.Error{File: IconSource, Msg: "cannot read the icon: " + diag.Cause(err).Error()}
 	}
-	// Each icon is drawn on its own core; they are written in a fixed order.
+	// Each icon not in the cache is drawn on its own core; they are
+	// written in a fixed order.
+	cache := openImageCache(opts.ImageCache)
 	pngs := make([][]byte, len(icons))
 	var g errgroup.Group
 	for i, ic := range icons {
 		g.Go(func() (err error) {
-			pngs[i], err = rasterize(svg, ic.size, ic.maskable, opts.ThemeColor)
+			pngs[i], err = cache.drawn(iconKey(svg, ic, opts.ThemeColor), func() ([]byte, error) {
+				return rasterize(svg, ic.size, ic.maskable, opts.ThemeColor)
+			})
 			return err
 		})
 	}
@@ -176,7 +191,7 @@ func Run(opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	previews, err := drawPreviews(opts.Dir)
+	previews, err := drawPreviews(opts.Dir, cache)
 	if err != nil {
 		return nil, err
 	}

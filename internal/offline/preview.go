@@ -35,14 +35,15 @@ type preview struct {
 }
 
 // drawPreviews draws each og/*.svg Hugo rendered as a PNG of the SVG's
-// size and removes the SVG: only the PNG is published.
-func drawPreviews(dir string) ([]preview, error) {
+// size, or takes it from the cache, and removes the SVG: only the PNG is
+// published.
+func drawPreviews(dir string, cache imageCache) ([]preview, error) {
 	svgs, err := filepath.Glob(filepath.Join(dir, filepath.FromSlash(PreviewDir), "*.svg"))
 	if err != nil {
 		return nil, err
 	}
-	// Each image is drawn on its own core; they are returned in a fixed
-	// order.
+	// Each image not in the cache is drawn on its own core; they are
+	// returned in a fixed order.
 	out := make([]preview, len(svgs))
 	var g errgroup.Group
 	for i, p := range svgs {
@@ -51,7 +52,7 @@ func drawPreviews(dir string) ([]preview, error) {
 			if err != nil {
 				return err
 			}
-			img, err := drawPreview(data)
+			img, err := cache.drawn(previewKey(data), func() ([]byte, error) { return drawPreview(data) })
 			if err != nil {
 				return err
 			}

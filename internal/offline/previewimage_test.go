@@ -14,7 +14,7 @@ import (
 )
 
 // filledPreview is assets/og-image.svg as Hugo fills it in.
-func filledPreview(t *testing.T, number string) string {
+func filledPreview(t testing.TB, number string) string {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(sitetest.RepoRoot(t), offline.PreviewSource))
 	if err != nil {

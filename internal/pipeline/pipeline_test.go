@@ -63,7 +63,7 @@ func real(t *testing.T) (string, map[string][]byte) {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := sitetest.RunWithTempUserCache(m)
 	if realSite.dir != "" {
 		os.RemoveAll(realSite.dir)
 	}

@@ -29,7 +29,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv("GUIDE_SERVE_MAIN") == "1" {
 		os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
 	}
-	code := m.Run()
+	code := sitetest.RunWithTempUserCache(m)
 	browsertest.Close()
 	os.Exit(code)
 }
