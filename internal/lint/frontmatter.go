@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 	"github.com/gohugoio/hugo/common/herrors"
 	"github.com/gohugoio/hugo/parser/metadecoders"
 	"github.com/pelletier/go-toml/v2"
@@ -118,45 +116,7 @@ func (p *page) fmValue(key string) any {
 // fmKeyLine is the file line where a top-level front matter key is set,
 // or the front matter's first line when it cannot be found.
 func (p *page) fmKeyLine(key string) int {
-	n := 0
-	switch p.fmFormat {
-	case "toml":
-		n = diag.TOMLLine([]byte(p.fmText), key)
-	case "yaml", "json": // JSON is YAML too, for the parser
-		n = yamlKeyLine([]byte(p.fmText), key)
-	}
-	if n > 0 {
-		return p.fmLine + n - 1
-	}
-	return max(p.fmLine, 1)
-}
-
-// yamlKeyLine is the 1-based line where the YAML mapping in data sets the
-// top-level key (any case), or 0.
-func yamlKeyLine(data []byte, key string) int {
-	f, err := parser.ParseBytes(data, 0)
-	if err != nil || len(f.Docs) == 0 {
-		return 0
-	}
-	var values []*ast.MappingValueNode
-	switch m := f.Docs[0].Body.(type) {
-	case *ast.MappingNode:
-		values = m.Values
-	case *ast.MappingValueNode:
-		values = []*ast.MappingValueNode{m}
-	}
-	for _, v := range values {
-		if tok := v.Key.GetToken(); tok != nil && strings.EqualFold(tok.Value, key) && tok.Position != nil {
-			return tok.Position.Line
-		}
-	}
-	return 0
-}
-
-// fmString is a front matter value as text, and whether it is text.
-func (p *page) fmString(key string) (string, bool) {
-	s, ok := p.fmValue(key).(string)
-	return strings.TrimSpace(s), ok
+	return diag.FrontMatterLine(p.src, key)
 }
 
 // fmDate reads a date from the front matter: a YAML or TOML date, or text

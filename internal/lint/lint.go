@@ -5,15 +5,17 @@
 // reports what would make the guide wrong or hard to use:
 //
 //	file         a page that cannot be read, is not UTF-8, or is binary
-//	front-matter invalid front matter, or no title or description
+//	front-matter front matter Hugo cannot read (that every page has a
+//	             title and a description is checked on Hugo's model, by
+//	             package structure)
 //	shortcode    a shortcode with no file in layouts/_shortcodes/, or a
 //	             phone shortcode naming a contact that is not in the data
 //	phone-text   a phone number typed as plain text instead of the
 //	             {{< phone >}} shortcode or a tel: link
 //	phone-mismatch a number anywhere in a page that is not in
 //	             data/contacts.toml
-//	headings     a # heading (the title is the page's one h1), a skipped
-//	             level, or no title at all
+//	headings     a # heading (the title is the page's one h1), or a
+//	             skipped level
 //	link-text    links that say "click here" or nothing; images with no alt
 //	link-target  links with no target, and images whose file does not
 //	             exist (links to pages and #headings are checked on Hugo's

@@ -15,7 +15,6 @@ func (l *linter) checkPage(p *page) {
 	if p.doc == nil {
 		return // read already reported why
 	}
-	l.checkFrontMatter(p)
 	l.checkFrontMatterPhones(p)
 	l.checkStale(p)
 	l.checkHeadings(p)
@@ -23,32 +22,9 @@ func (l *linter) checkPage(p *page) {
 	l.checkGrade(p)
 }
 
-// checkFrontMatter: every page needs a title and a description.
-func (l *linter) checkFrontMatter(p *page) {
-	if p.fm == nil && p.fmFormat == "" {
-		l.errorAt(p.rel, 1, 1, "front-matter", "no front matter: start the page with title and description between two --- lines")
-		return
-	}
-	for _, key := range []string{"title", "description"} {
-		v := p.fmValue(key)
-		s, isText := p.fmString(key)
-		switch {
-		case v == nil:
-			l.errorAt(p.rel, max(p.fmLine, 1), 1, "front-matter", "no %s: add a %s line to the front matter", key, key)
-		case !isText:
-			l.errorAt(p.rel, p.fmKeyLine(key), 1, "front-matter", "%s must be text, in quotes", key)
-		case s == "":
-			l.errorAt(p.rel, p.fmKeyLine(key), 1, "front-matter", "%s is empty", key)
-		}
-	}
-}
-
 // checkHeadings: the page title is the page's one h1, so markdown headings
 // start at ##, and no level is skipped on the way down.
 func (l *linter) checkHeadings(p *page) {
-	if s, _ := p.fmString("title"); s == "" {
-		l.errorAt(p.rel, 1, 1, "headings", "no top heading: the page's title (its h1) comes from the front matter title, which is missing")
-	}
 	prev := 1 // the title
 	_ = ast.Walk(p.doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		h, ok := n.(*ast.Heading)

@@ -2,8 +2,10 @@
 // page model, after render and before the offline stage: what Hugo parsed
 // and rendered is what is checked, with no second markdown parser.
 //
-// Its rules: every #fragment in a link names a heading of the page it
-// links to (the ids Hugo gave the headings, from Fragments); and
+// Its rules: every page has a title and a description in its front matter,
+// as text (from the page's Params, as Hugo decoded them); every #fragment
+// in a link names a heading of the page it links to (the ids Hugo gave the
+// headings, from Fragments); and
 // translation parity: a page's translation keeps the shape of the default
 // language's page: the same headings at the same levels (from Hugo's
 // Fragments), the same shortcodes (so numbers come from the data, never
@@ -37,6 +39,7 @@ func Check(sites *hugolib.HugoSites, src string) diag.List {
 	for _, s := range sites.Sites {
 		for _, p := range s.Pages() {
 			if p.File() != nil {
+				errs = append(errs, checkFrontMatter(src, p)...)
 				errs = append(errs, checkFragments(ctx, src, p)...)
 			}
 		}
@@ -49,6 +52,31 @@ func Check(sites *hugolib.HugoSites, src string) diag.List {
 			if tr.File() != nil {
 				errs = append(errs, compare(ctx, src, p, tr)...)
 			}
+		}
+	}
+	return errs
+}
+
+// checkFrontMatter: every page needs a title (its h1) and a description
+// (for search results and link previews). Hugo keeps both as text: a
+// number is its digits, and a value that is not text at all is empty.
+func checkFrontMatter(src string, p page.Page) diag.List {
+	var errs diag.List
+	file := diag.Rel(src, p.File().Filename())
+	var data []byte // the file, read for the first problem's line
+	problem := func(key, format string) {
+		if data == nil {
+			data, _ = os.ReadFile(p.File().Filename())
+		}
+		errs = append(errs, &diag.Error{File: file, Line: diag.FrontMatterLine(data, key), Col: 1, Rule: "front-matter", Msg: fmt.Sprintf(format, key)})
+	}
+	for _, key := range []string{"title", "description"} {
+		v, ok := p.Params()[key]
+		switch {
+		case !ok || v == nil:
+			problem(key, "no %[1]s: add a %[1]s line to the front matter, between two --- lines at the top of the page")
+		case strings.TrimSpace(fmt.Sprint(v)) == "":
+			problem(key, "%s is empty or is not text: write it as text, in quotes")
 		}
 	}
 	return errs
