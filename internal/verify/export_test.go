@@ -8,6 +8,8 @@ type Elem = elem
 // tokenizer.
 func LexAndTokenize(data []byte) (lex1 []Elem, lexed bool, html5 []Elem, err error) {
 	html5, err = tokenizeHTML5(data)
-	lex1, lexed = lex(append([]byte(nil), data...))
+	r := readers.Get().(*reader)
+	defer readers.Put(r)
+	lex1, lexed = r.lex(append([]byte(nil), data...))
 	return lex1, lexed, html5, err
 }

@@ -2,6 +2,7 @@ package verify_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"path"
 	"path/filepath"
@@ -67,8 +68,10 @@ func FuzzLex(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ok && !reflect.DeepEqual(lexed, want) {
-			t.Errorf("%q:\nlexer     %+v\ntokenizer %+v", data, lexed, want)
+		if ok {
+			if diff := elemsDiff(lexed, want); diff != "" {
+				t.Errorf("%q: %s", data, diff)
+			}
 		}
 	})
 }
@@ -92,11 +95,29 @@ func TestLexerReadsTheRealSite(t *testing.T) {
 		}
 		if !ok {
 			t.Errorf("%s: the lexer left the page to the tokenizer", name)
-		} else if !reflect.DeepEqual(lexed, want) {
-			t.Errorf("%s:\nlexer     %+v\ntokenizer %+v", name, lexed, want)
+		} else if diff := elemsDiff(lexed, want); diff != "" {
+			t.Errorf("%s: %s", name, diff)
 		}
 	}
 	if pages == 0 {
 		t.Fatal("the build has no pages")
 	}
+}
+
+// elemsDiff describes the first tag where the lexer and the tokenizer
+// differ, or returns "".
+func elemsDiff(lexed, html5 []verify.Elem) string {
+	for i := range max(len(lexed), len(html5)) {
+		var l, h any = "nothing", "nothing"
+		if i < len(lexed) {
+			l = lexed[i]
+		}
+		if i < len(html5) {
+			h = html5[i]
+		}
+		if !reflect.DeepEqual(l, h) {
+			return fmt.Sprintf("tag %d:\nlexer     %+v\ntokenizer %+v", i, l, h)
+		}
+	}
+	return ""
 }

@@ -26,8 +26,10 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/tdewolff/parse/v2"
 	thtml "github.com/tdewolff/parse/v2/html"
@@ -72,9 +74,13 @@ type page struct {
 // cheaper than building a tree.
 type elem struct {
 	Data string
-	Attr []html.Attribute
+	Attr []attribute
 	Text string
 }
+
+// attribute is an attribute of a start tag, its name lowercased and its
+// value unescaped.
+type attribute struct{ Key, Val string }
 
 // checked lists the tags the checks look at besides those in refAttrs.
 var checked = map[string]bool{"html": true, "h1": true, "title": true, "meta": true}
@@ -109,47 +115,55 @@ var rawText = map[string]bool{"iframe": true, "plaintext": true, "script": true,
 // or raw text that does not end with its end tag followed by white
 // space, "/" or ">". An unfinished tag at the end of the page is left out,
 // as the tokenizer leaves it out.
-func lex(data []byte) ([]elem, bool) {
+func (r *reader) lex(data []byte) ([]elem, bool) {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return nil, false
 	}
 	l := thtml.NewLexer(parse.NewInputBytes(data))
-	var out []elem
-	var e elem     // the start tag being read
-	var tag []byte // its name
-	keep := false  // whether the checks look at it
-	title := -1    // the <title> in out whose text is being read
-	raw := ""      // the element whose raw text is being read
+	out := r.elems[:0]
+	attrs := r.attrs[:0] // the page's kept attributes, each elem's in a row
+	var e elem           // the start tag being read
+	var tag []byte       // its name
+	first := 0           // its first attribute in attrs
+	keep := false        // whether the checks look at it
+	title := -1          // the <title> in out whose text is being read
+	raw := ""            // the element whose raw text is being read
 	for {
 		tt, tok := l.Next()
 		switch tt {
 		case thtml.ErrorToken:
-			return out, l.Err() == io.EOF && raw == ""
+			r.elems, r.attrs = out, attrs
+			if l.Err() != io.EOF || raw != "" {
+				return nil, false
+			}
+			return detach(out, attrs), true
 		case thtml.StartTagToken:
 			tag, title = l.Text(), -1
 			if bytes.IndexByte(tag, '/') >= 0 || string(tag) == "noscript" || string(tag) == "noembed" || string(tag) == "noframes" {
 				return nil, false
 			}
-			keep = kept(tag)
-			e = elem{}
+			keep, first = kept(tag), len(attrs)
 		case thtml.AttributeToken:
 			key := l.AttrKey()
 			if len(key) == 0 || bytes.IndexByte(key, '/') >= 0 {
 				return nil, false
 			}
 			// The tokenizer keeps the first of repeated attributes.
-			if (!keep && string(key) != "id") || hasAttr(&e, string(key)) {
+			if (!keep && string(key) != "id") || hasAttr(&elem{Attr: attrs[first:]}, string(key)) {
 				continue
 			}
-			e.Attr = append(e.Attr, html.Attribute{Key: name(key), Val: attrValue(l.AttrVal())})
+			attrs = append(attrs, attribute{Key: name(key), Val: attrValue(l.AttrVal())})
 		case thtml.StartTagCloseToken, thtml.StartTagVoidToken:
 			if rawText[string(tag)] {
 				raw = name(tag)
 			}
-			if !keep && len(e.Attr) == 0 {
+			if !keep && len(attrs) == first {
 				continue
 			}
-			e.Data = name(tag)
+			e = elem{Data: name(tag)}
+			if len(attrs) > first {
+				e.Attr = attrs[first:len(attrs):len(attrs)]
+			}
 			out = append(out, e)
 			if e.Data == "title" {
 				title = len(out) - 1
@@ -174,6 +188,28 @@ func lex(data []byte) ([]elem, bool) {
 			return nil, false
 		}
 	}
+}
+
+// detach copies elems out of a reader's buffers, each slice at its size;
+// the elems' attributes are slices of attrs, in a row and in order.
+func detach(elems []elem, attrs []attribute) []elem {
+	if len(elems) == 0 {
+		return nil
+	}
+	out := slices.Clone(elems)
+	n := 0
+	for _, e := range out {
+		n += len(e.Attr)
+	}
+	all := slices.Clone(attrs[:n])
+	n = 0
+	for i, e := range out {
+		if len(e.Attr) > 0 {
+			out[i].Attr = all[n : n+len(e.Attr) : n+len(e.Attr)]
+			n += len(e.Attr)
+		}
+	}
+	return out
 }
 
 // endsRaw reports whether the end tag tok ends the raw text of the element
@@ -240,7 +276,7 @@ func tokenizeHTML5(data []byte) ([]elem, error) {
 				var k, v []byte
 				k, v, more = z.TagAttr()
 				if keep || string(k) == "id" {
-					e.Attr = append(e.Attr, html.Attribute{Key: name(k), Val: string(v)})
+					e.Attr = append(e.Attr, attribute{Key: name(k), Val: string(v)})
 				}
 			}
 			if !keep && len(e.Attr) == 0 {
@@ -307,7 +343,7 @@ func Check(fsys fs.FS, precache []string, b Budgets, base string) (*Report, erro
 	// are compressed, plus the largest page, whose gzip size the summary
 	// reports.
 	largestRaw := int64(-1)
-	refs := &refChecker{pages: pages, files: files, memo: map[string][]problem{}, base: base}
+	refs := &refChecker{pages: pages, files: files, memo: map[refKey][]problem{}, base: base}
 	for _, n := range names {
 		pg := pages[n]
 		errs = append(errs, checkPage(pg, refs)...)
@@ -429,12 +465,14 @@ func readPages(fsys fs.FS, pages map[string]*page) error {
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for rel, pg := range pages {
 		g.Go(func() error {
-			data, err := fs.ReadFile(fsys, rel)
+			r := readers.Get().(*reader)
+			defer readers.Put(r)
+			data, err := r.read(fsys, rel)
 			if err != nil {
 				return err
 			}
 			var ok bool
-			if pg.elems, ok = lex(data); !ok {
+			if pg.elems, ok = r.lex(data); !ok {
 				// The lexer has changed data; the tokenizer reads the page afresh.
 				if data, err = fs.ReadFile(fsys, rel); err != nil {
 					return err
@@ -448,6 +486,28 @@ func readPages(fsys fs.FS, pages map[string]*page) error {
 		})
 	}
 	return g.Wait()
+}
+
+// reader holds one worker's buffers, reused from page to page, so that
+// reading a page allocates little more than what the checks keep of it.
+type reader struct {
+	file  bytes.Buffer
+	elems []elem
+	attrs []attribute
+}
+
+var readers = sync.Pool{New: func() any { return new(reader) }}
+
+// read returns the file name in fsys, in r's buffer.
+func (r *reader) read(fsys fs.FS, name string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r.file.Reset()
+	_, err = r.file.ReadFrom(f)
+	return r.file.Bytes(), err
 }
 
 func ids(elems []elem) map[string]bool {
@@ -611,7 +671,7 @@ func checkPage(pg *page, refs *refChecker) diag.List {
 type refChecker struct {
 	pages map[string]*page
 	files map[string]int64
-	memo  map[string][]problem
+	memo  map[refKey][]problem
 	base  string
 }
 
@@ -640,15 +700,19 @@ func (c *refChecker) absolute(ref string) []string {
 
 type problem struct{ rule, msg string }
 
+// refKey is what a reference's answer depends on: the folder of the page
+// it is in, its tag, attribute and value, and the tag's rel.
+type refKey struct{ dir, tag, key, ref, rel string }
+
 func (c *refChecker) check(pg *page, n *elem, key, ref string) diag.List {
-	k := ""
-	if !strings.HasPrefix(ref, "#") {
-		k = strings.Join([]string{path.Dir(pg.path), n.Data, key, ref, attr(n, "rel")}, "\x00")
-	}
-	ps, ok := c.memo[k]
-	if !ok || k == "" {
+	var ps []problem
+	if strings.HasPrefix(ref, "#") {
 		ps = c.checkRef(pg.path, n, key, ref)
-		if k != "" {
+	} else {
+		k := refKey{path.Dir(pg.path), n.Data, key, ref, attr(n, "rel")}
+		var ok bool
+		if ps, ok = c.memo[k]; !ok {
+			ps = c.checkRef(pg.path, n, key, ref)
 			c.memo[k] = ps
 		}
 	}
