@@ -66,7 +66,6 @@ type Report struct {
 type page struct {
 	path  string
 	elems []elem
-	ids   map[string]bool
 }
 
 // elem is one start tag of a page, in document order; a <title> also keeps
@@ -481,7 +480,6 @@ func readPages(fsys fs.FS, pages map[string]*page) error {
 					return &diag.Error{File: rel, Msg: "cannot read HTML: " + err.Error()}
 				}
 			}
-			pg.ids = ids(pg.elems)
 			return nil
 		})
 	}
@@ -510,19 +508,17 @@ func (r *reader) read(fsys fs.FS, name string) ([]byte, error) {
 	return r.file.Bytes(), err
 }
 
-func ids(elems []elem) map[string]bool {
-	m := map[string]bool{}
-	walk(elems, func(n *elem) {
-		if v := attr(n, "id"); v != "" {
-			m[v] = true
+// hasID reports whether a #fragment names an element of the page: one
+// with that id, or a link with that name. Scanning the page's tags when
+// a link asks costs less than building a set of ids for every page.
+func hasID(pg *page, id string) bool {
+	for i := range pg.elems {
+		n := &pg.elems[i]
+		if attr(n, "id") == id || n.Data == "a" && attr(n, "name") == id {
+			return true
 		}
-		if n.Data == "a" {
-			if v := attr(n, "name"); v != "" {
-				m[v] = true
-			}
-		}
-	})
-	return m
+	}
+	return false
 }
 
 func walk(elems []elem, f func(*elem)) {
@@ -783,7 +779,7 @@ func (c *refChecker) checkRef(pagePath string, n *elem, key, ref string) []probl
 		return errs
 	}
 	if u.Fragment != "" {
-		if tp, ok := pages[target]; ok && !tp.ids[u.Fragment] {
+		if tp, ok := pages[target]; ok && !hasID(tp, u.Fragment) {
 			add("links", "<%s %s=%q>: %s has no element with id %q", n.Data, key, ref, target, u.Fragment)
 		}
 	}
