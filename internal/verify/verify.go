@@ -99,8 +99,9 @@ func name(b []byte) string {
 	return string(b)
 }
 
-// rawText lists the elements whose content the HTML5 tokenizer reads as
-// text, and the lexer too.
+// rawText lists the elements whose content both the HTML5 tokenizer and
+// the lexer read as text (the tokenizer also reads <noscript>, <noembed>
+// and <noframes> so; see lex).
 var rawText = map[string]bool{"iframe": true, "plaintext": true, "script": true, "style": true, "textarea": true, "title": true, "xmp": true}
 
 // lex reads a page's start tags as tokenizeHTML5 does, with tdewolff's
@@ -113,7 +114,8 @@ var rawText = map[string]bool{"iframe": true, "plaintext": true, "script": true,
 // comment that starts "<!-->" or "<!--->"; CDATA; "<!--" in raw text;
 // or raw text that does not end with its end tag followed by white
 // space, "/" or ">". An unfinished tag at the end of the page is left out,
-// as the tokenizer leaves it out.
+// as the tokenizer leaves it out. The tags it returns are copied out of
+// r's buffers, which the next page reuses.
 func (r *reader) lex(data []byte) ([]elem, bool) {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return nil, false
