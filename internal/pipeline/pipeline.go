@@ -292,7 +292,7 @@ func stages(ctx context.Context, src, dir string, opts Options) (*Summary, error
 	if opts.Preview {
 		budgets = verify.Budgets{}
 	}
-	rep, err := verify.Check(dir, precache, budgets, site.BaseURL)
+	rep, err := verify.Check(os.DirFS(dir), precache, budgets, site.BaseURL)
 	if err != nil {
 		return nil, err
 	}

@@ -26,9 +26,13 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
+	"github.com/tdewolff/parse/v2"
+	thtml "github.com/tdewolff/parse/v2/html"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 	"golang.org/x/sync/errgroup"
@@ -60,8 +64,7 @@ type Report struct {
 
 type page struct {
 	path  string
-	elems []*elem
-	ids   map[string]bool
+	elems []elem
 }
 
 // elem is one start tag of a page, in document order; a <title> also keeps
@@ -69,20 +72,194 @@ type page struct {
 // cheaper than building a tree.
 type elem struct {
 	Data string
-	Attr []html.Attribute
+	Attr []attribute
 	Text string
 }
+
+// attribute is an attribute of a start tag, its name lowercased and its
+// value unescaped.
+type attribute struct{ Key, Val string }
 
 // checked lists the tags the checks look at besides those in refAttrs.
 var checked = map[string]bool{"html": true, "h1": true, "title": true, "meta": true}
 
-// tokenize reads a page's start tags: every tag the checks look at, and
-// any other tag only for its id. Reading the rest without building tokens
-// keeps this cheap on large sites.
-func tokenize(data []byte) ([]*elem, error) {
+// kept reports whether the checks look at a tag; any other tag is kept
+// only for its id.
+func kept(tag []byte) bool {
+	return checked[string(tag)] || refAttrs[string(tag)] != nil
+}
+
+// name returns a tag or attribute name as a string, without a copy for
+// the names HTML defines.
+func name(b []byte) string {
+	if s := atom.Lookup(b).String(); s != "" {
+		return s
+	}
+	return string(b)
+}
+
+// rawText lists the elements whose content both the HTML5 tokenizer and
+// the lexer read as text (the tokenizer also reads <noscript>, <noembed>
+// and <noframes> so; see lex).
+var rawText = map[string]bool{"iframe": true, "plaintext": true, "script": true, "style": true, "textarea": true, "title": true, "xmp": true}
+
+// lex reads a page's start tags as tokenizeHTML5 does, with tdewolff's
+// lexer, which neither copies nor allocates per token and lowercases tag
+// and attribute names in data in place. It reports false when the page
+// has something the lexer reads another way: a NUL byte;
+// <svg>, <math> or <xml>, which it reads as one token; <noscript>,
+// <noembed> or <noframes>, whose content the tokenizer reads as text;
+// a "/" inside a tag or attribute name, or an empty attribute name; a
+// comment that starts "<!-->" or "<!--->"; CDATA; "<!--" in raw text;
+// or raw text that does not end with its end tag followed by white
+// space, "/" or ">". An unfinished tag at the end of the page is left out,
+// as the tokenizer leaves it out. The tags it returns are copied out of
+// r's buffers, which the next page reuses.
+func (r *reader) lex(data []byte) ([]elem, bool) {
+	if bytes.IndexByte(data, 0) >= 0 {
+		return nil, false
+	}
+	l := thtml.NewLexer(parse.NewInputBytes(data))
+	out := r.elems[:0]
+	attrs := r.attrs[:0] // the page's kept attributes, each elem's in a row
+	var e elem           // the start tag being read
+	var tag []byte       // its name
+	first := 0           // its first attribute in attrs
+	keep := false        // whether the checks look at it
+	title := -1          // the <title> in out whose text is being read
+	raw := ""            // the element whose raw text is being read
+	for {
+		tt, tok := l.Next()
+		switch tt {
+		case thtml.ErrorToken:
+			r.elems, r.attrs = out, attrs
+			if l.Err() != io.EOF || raw != "" {
+				return nil, false
+			}
+			return detach(out, attrs), true
+		case thtml.StartTagToken:
+			tag, title = l.Text(), -1
+			if bytes.IndexByte(tag, '/') >= 0 || string(tag) == "noscript" || string(tag) == "noembed" || string(tag) == "noframes" {
+				return nil, false
+			}
+			keep, first = kept(tag), len(attrs)
+		case thtml.AttributeToken:
+			key := l.AttrKey()
+			if len(key) == 0 || bytes.IndexByte(key, '/') >= 0 {
+				return nil, false
+			}
+			// The tokenizer keeps the first of repeated attributes.
+			if (!keep && string(key) != "id") || hasAttr(&elem{Attr: attrs[first:]}, string(key)) {
+				continue
+			}
+			attrs = append(attrs, attribute{Key: name(key), Val: attrValue(l.AttrVal())})
+		case thtml.StartTagCloseToken, thtml.StartTagVoidToken:
+			if rawText[string(tag)] {
+				raw = name(tag)
+			}
+			if !keep && len(attrs) == first {
+				continue
+			}
+			e = elem{Data: name(tag)}
+			if len(attrs) > first {
+				e.Attr = attrs[first:len(attrs):len(attrs)]
+			}
+			out = append(out, e)
+			if e.Data == "title" {
+				title = len(out) - 1
+			}
+		case thtml.TextToken:
+			if raw == "" && bytes.HasPrefix(tok, []byte("<!")) || raw != "" && bytes.Contains(tok, []byte("<!--")) {
+				return nil, false
+			}
+			if title >= 0 {
+				out[title].Text += html.UnescapeString(newlines(string(tok)))
+			}
+		case thtml.EndTagToken:
+			if raw != "" && !endsRaw(tok, raw) {
+				return nil, false
+			}
+			raw, title = "", -1
+		case thtml.CommentToken:
+			if c := l.Text(); bytes.HasPrefix(tok, []byte("<!--")) && (bytes.HasPrefix(c, []byte(">")) || bytes.HasPrefix(c, []byte("->"))) {
+				return nil, false
+			}
+		case thtml.SVGToken, thtml.MathToken, thtml.XMLToken:
+			return nil, false
+		}
+	}
+}
+
+// detach copies elems out of a reader's buffers, each slice at its size;
+// the elems' attributes are slices of attrs, in a row and in order.
+func detach(elems []elem, attrs []attribute) []elem {
+	if len(elems) == 0 {
+		return nil
+	}
+	out := slices.Clone(elems)
+	n := 0
+	for _, e := range out {
+		n += len(e.Attr)
+	}
+	all := slices.Clone(attrs[:n])
+	n = 0
+	for i, e := range out {
+		if len(e.Attr) > 0 {
+			out[i].Attr = all[n : n+len(e.Attr) : n+len(e.Attr)]
+			n += len(e.Attr)
+		}
+	}
+	return out
+}
+
+// endsRaw reports whether the end tag tok ends the raw text of the element
+// raw for the HTML5 tokenizer, which wants the name followed by white
+// space, "/" or ">".
+func endsRaw(tok []byte, raw string) bool {
+	rest := tok[len("</"):]
+	if len(rest) <= len(raw) || string(rest[:len(raw)]) != raw {
+		return false
+	}
+	return strings.IndexByte(" \t\n\r\f/>", rest[len(raw)]) >= 0
+}
+
+// attrValue is an attribute's value as the lexer gives it (quotes and
+// all), unquoted and unescaped as the HTML5 tokenizer does.
+func attrValue(quoted []byte) string {
+	v := quoted
+	if len(v) > 0 && (v[0] == '"' || v[0] == '\'') {
+		if len(v) > 1 && v[len(v)-1] == v[0] {
+			v = v[1 : len(v)-1]
+		} else {
+			v = v[1:]
+		}
+	}
+	if bytes.IndexByte(v, '&') < 0 && bytes.IndexByte(v, '\r') < 0 {
+		return string(v)
+	}
+	// A character reference in an attribute value has rules of its own,
+	// which only the tokenizer has.
+	z := html.NewTokenizer(io.MultiReader(strings.NewReader("<a v="), bytes.NewReader(quoted), strings.NewReader(">")))
+	z.Next()
+	_, val, _ := z.TagAttr()
+	return string(val)
+}
+
+// newlines turns CR LF and CR into LF, as the HTML5 tokenizer does in
+// text.
+func newlines(s string) string {
+	if strings.IndexByte(s, '\r') < 0 {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+}
+
+// tokenizeHTML5 reads a page's start tags with the HTML5 tokenizer: every
+// tag the checks look at, and any other tag only for its id.
+func tokenizeHTML5(data []byte) ([]elem, error) {
 	z := html.NewTokenizer(bytes.NewReader(data))
-	var out []*elem
-	var title *elem
+	var out []elem
+	title := -1
 	for {
 		switch z.Next() {
 		case html.ErrorToken:
@@ -91,46 +268,43 @@ func tokenize(data []byte) ([]*elem, error) {
 			}
 			return nil, z.Err()
 		case html.StartTagToken, html.SelfClosingTagToken:
-			title = nil
-			name, more := z.TagName()
-			tag := atom.Lookup(name).String()
-			if tag == "" {
-				tag = string(name)
-			}
-			keep := checked[tag] || refAttrs[tag] != nil
-			e := &elem{Data: tag}
+			title = -1
+			tag, more := z.TagName()
+			keep := kept(tag)
+			e := elem{Data: name(tag)}
 			for more {
 				var k, v []byte
 				k, v, more = z.TagAttr()
 				if keep || string(k) == "id" {
-					e.Attr = append(e.Attr, html.Attribute{Key: string(k), Val: string(v)})
+					e.Attr = append(e.Attr, attribute{Key: name(k), Val: string(v)})
 				}
 			}
 			if !keep && len(e.Attr) == 0 {
 				continue
 			}
 			out = append(out, e)
-			if tag == "title" {
-				title = e
+			if e.Data == "title" {
+				title = len(out) - 1
 			}
 		case html.TextToken:
-			if title != nil {
-				title.Text += string(z.Text())
+			if title >= 0 {
+				out[title].Text += string(z.Text())
 			}
 		case html.EndTagToken:
-			title = nil
+			title = -1
 		}
 	}
 }
 
-// Check verifies the tree in dir. precache lists the precached paths;
+// Check verifies the tree at the root of fsys, which must be safe for
+// concurrent use (as os.DirFS is). precache lists the precached paths;
 // base is the guide's public address, or "" when the build has none.
-func Check(dir string, precache []string, b Budgets, base string) (*Report, error) {
+func Check(fsys fs.FS, precache []string, b Budgets, base string) (*Report, error) {
 	r := &Report{}
 	var errs diag.List
 	pages := map[string]*page{}
 	files := map[string]int64{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(fsys, ".", func(rel string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -141,8 +315,6 @@ func Check(dir string, precache []string, b Budgets, base string) (*Report, erro
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
 		files[rel] = info.Size()
 		r.Files++
 		r.TotalBytes += info.Size()
@@ -155,7 +327,7 @@ func Check(dir string, precache []string, b Budgets, base string) (*Report, erro
 	if err != nil {
 		return nil, err
 	}
-	if err := readPages(dir, pages); err != nil {
+	if err := readPages(fsys, pages); err != nil {
 		return nil, err
 	}
 
@@ -164,13 +336,14 @@ func Check(dir string, precache []string, b Budgets, base string) (*Report, erro
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	gz := gzipSizer{dir: dir, cache: map[string]int64{}}
-	// Compressing every page is the costliest part of a build. A page whose
-	// raw bytes fit in the budget with room for gzip's worst-case overhead
-	// cannot be over it, so only pages that might be are compressed, plus
-	// the largest page, whose gzip size the summary reports.
+	gz := newGzipSizer(fsys)
+	// Compressing every page would be the costliest part of the check. A
+	// page whose raw bytes fit in the budget with room for gzip's
+	// worst-case overhead cannot be over it, so only pages that might be
+	// are compressed, plus the largest page, whose gzip size the summary
+	// reports.
 	largestRaw := int64(-1)
-	refs := &refChecker{pages: pages, files: files, memo: map[string][]problem{}, base: base}
+	refs := &refChecker{pages: pages, files: files, memo: map[refKey][]problem{}, base: base}
 	for _, n := range names {
 		pg := pages[n]
 		errs = append(errs, checkPage(pg, refs)...)
@@ -233,26 +406,52 @@ func Check(dir string, precache []string, b Budgets, base string) (*Report, erro
 // 65535 bytes with 5 bytes of framing each, plus gzip's header and trailer.
 func gzipWorst(n int64) int64 { return n + 5*(n/65535+1) + 18 }
 
+// gzipSizer measures files' gzip sizes at compress/gzip's best level (9),
+// the size the budgets are in. A faster level gives a few percent more
+// bytes, which would move every size the budgets and the summary report;
+// and few files are measured (see Check), so the level's cost does not
+// matter. Each file is compressed once, however many pages load it, by
+// one compressor that is reset between files rather than made anew, as
+// making one allocates its tables.
 type gzipSizer struct {
-	dir   string
+	fsys  fs.FS
 	cache map[string]int64
+	w     *gzip.Writer
+	out   byteCounter
 }
 
-func (g gzipSizer) size(rel string) int64 {
+func newGzipSizer(fsys fs.FS) *gzipSizer {
+	g := &gzipSizer{fsys: fsys, cache: map[string]int64{}}
+	g.w, _ = gzip.NewWriterLevel(&g.out, gzip.BestCompression)
+	return g
+}
+
+// byteCounter is an io.Writer that counts what is written to it.
+type byteCounter int64
+
+func (c *byteCounter) Write(p []byte) (int, error) {
+	*c += byteCounter(len(p))
+	return len(p), nil
+}
+
+func (g *gzipSizer) size(rel string) int64 {
 	if n, ok := g.cache[rel]; ok {
 		return n
 	}
-	data, err := os.ReadFile(filepath.Join(g.dir, filepath.FromSlash(rel)))
+	data, err := fs.ReadFile(g.fsys, rel)
 	if err != nil {
 		return 0
 	}
-	n := gzipSize(data)
-	g.cache[rel] = n
-	return n
+	g.out = 0
+	g.w.Reset(&g.out)
+	g.w.Write(data)
+	g.w.Close()
+	g.cache[rel] = int64(g.out)
+	return int64(g.out)
 }
 
 // pageSize is a page's gzip size plus that of the CSS it loads.
-func (g gzipSizer) pageSize(pg *page) int64 {
+func (g *gzipSizer) pageSize(pg *page) int64 {
 	n := g.size(pg.path)
 	for _, css := range stylesheets(pg) {
 		n += g.size(css)
@@ -260,54 +459,72 @@ func (g gzipSizer) pageSize(pg *page) int64 {
 	return n
 }
 
-// gzipSize is the size of data compressed with gzip at the best level.
-func gzipSize(data []byte) int64 {
-	var buf bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	w.Write(data)
-	w.Close()
-	return int64(buf.Len())
-}
-
 // readPages reads and tokenizes every page, on all cores.
-func readPages(dir string, pages map[string]*page) error {
+func readPages(fsys fs.FS, pages map[string]*page) error {
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for rel, pg := range pages {
 		g.Go(func() error {
-			data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+			r := readers.Get().(*reader)
+			defer readers.Put(r)
+			data, err := r.read(fsys, rel)
 			if err != nil {
 				return err
 			}
-			pg.elems, err = tokenize(data)
-			if err != nil {
-				return &diag.Error{File: rel, Msg: "cannot read HTML: " + err.Error()}
+			var ok bool
+			if pg.elems, ok = r.lex(data); !ok {
+				// The lexer has changed data; the tokenizer reads the page afresh.
+				if data, err = fs.ReadFile(fsys, rel); err != nil {
+					return err
+				}
+				if pg.elems, err = tokenizeHTML5(data); err != nil {
+					return &diag.Error{File: rel, Msg: "cannot read HTML: " + err.Error()}
+				}
 			}
-			pg.ids = ids(pg.elems)
 			return nil
 		})
 	}
 	return g.Wait()
 }
 
-func ids(elems []*elem) map[string]bool {
-	m := map[string]bool{}
-	walk(elems, func(n *elem) {
-		if v := attr(n, "id"); v != "" {
-			m[v] = true
-		}
-		if n.Data == "a" {
-			if v := attr(n, "name"); v != "" {
-				m[v] = true
-			}
-		}
-	})
-	return m
+// reader holds one worker's buffers, reused from page to page, so that
+// reading a page allocates little more than what the checks keep of it.
+type reader struct {
+	file  bytes.Buffer
+	elems []elem
+	attrs []attribute
 }
 
-func walk(elems []*elem, f func(*elem)) {
-	for _, e := range elems {
-		f(e)
+var readers = sync.Pool{New: func() any { return new(reader) }}
+
+// read returns the file name in fsys, in r's buffer.
+func (r *reader) read(fsys fs.FS, name string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r.file.Reset()
+	_, err = r.file.ReadFrom(f)
+	return r.file.Bytes(), err
+}
+
+// hasID reports whether a #fragment names an element of the page: one
+// with that id, or a link with that name. Scanning the page's tags when
+// a link asks costs less than building a set of ids for every page.
+func hasID(pg *page, id string) bool {
+	for i := range pg.elems {
+		n := &pg.elems[i]
+		if attr(n, "id") == id || n.Data == "a" && attr(n, "name") == id {
+			return true
+		}
+	}
+	return false
+}
+
+func walk(elems []elem, f func(*elem)) {
+	for i := range elems {
+		f(&elems[i])
 	}
 }
 
@@ -451,7 +668,7 @@ func checkPage(pg *page, refs *refChecker) diag.List {
 type refChecker struct {
 	pages map[string]*page
 	files map[string]int64
-	memo  map[string][]problem
+	memo  map[refKey][]problem
 	base  string
 }
 
@@ -480,15 +697,19 @@ func (c *refChecker) absolute(ref string) []string {
 
 type problem struct{ rule, msg string }
 
+// refKey is what a reference's answer depends on: the folder of the page
+// it is in, its tag, attribute and value, and the tag's rel.
+type refKey struct{ dir, tag, key, ref, rel string }
+
 func (c *refChecker) check(pg *page, n *elem, key, ref string) diag.List {
-	k := ""
-	if !strings.HasPrefix(ref, "#") {
-		k = strings.Join([]string{path.Dir(pg.path), n.Data, key, ref, attr(n, "rel")}, "\x00")
-	}
-	ps, ok := c.memo[k]
-	if !ok || k == "" {
+	var ps []problem
+	if strings.HasPrefix(ref, "#") {
 		ps = c.checkRef(pg.path, n, key, ref)
-		if k != "" {
+	} else {
+		k := refKey{path.Dir(pg.path), n.Data, key, ref, attr(n, "rel")}
+		var ok bool
+		if ps, ok = c.memo[k]; !ok {
+			ps = c.checkRef(pg.path, n, key, ref)
 			c.memo[k] = ps
 		}
 	}
@@ -559,7 +780,7 @@ func (c *refChecker) checkRef(pagePath string, n *elem, key, ref string) []probl
 		return errs
 	}
 	if u.Fragment != "" {
-		if tp, ok := pages[target]; ok && !tp.ids[u.Fragment] {
+		if tp, ok := pages[target]; ok && !hasID(tp, u.Fragment) {
 			add("links", "<%s %s=%q>: %s has no element with id %q", n.Data, key, ref, target, u.Fragment)
 		}
 	}

@@ -48,7 +48,7 @@ console.log(1)
 `
 
 func TestGoodTree(t *testing.T) {
-	r, err := verify.Check(tree(t, good), []string{"index.html", "main.css"}, verify.DefaultBudgets, "")
+	r, err := verify.Check(os.DirFS(tree(t, good)), []string{"index.html", "main.css"}, verify.DefaultBudgets, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ var update = flag.Bool("update", false, "rewrite the want files in testdata/prob
 // must be about bad.html.
 func TestProblems(t *testing.T) {
 	sitetest.Fixtures(t, filepath.Join("testdata", "problems", "*.txtar"), *update, func(t *testing.T, _ []byte, added *txtar.Archive) string {
-		_, err := verify.Check(tree(t, good+string(txtar.Format(added))), nil, verify.DefaultBudgets, "")
+		_, err := verify.Check(os.DirFS(tree(t, good+string(txtar.Format(added)))), nil, verify.DefaultBudgets, "")
 		got := ""
 		for _, e := range diag.AsList(err) {
 			got += e.Error() + "\n"
@@ -88,7 +88,7 @@ func TestBudgets(t *testing.T) {
 		noise[i] = byte('a' + rng.IntN(26))
 	}
 	dir := tree(t, good+"-- big.html --\n%HEAD%<h1>x</h1>"+big+string(noise)+"\n")
-	_, err := verify.Check(dir, []string{"big.html", "app.js"}, verify.Budgets{PageGzip: 14 * 1024, JSGzip: 10, Precache: 1000}, "")
+	_, err := verify.Check(os.DirFS(dir), []string{"big.html", "app.js"}, verify.Budgets{PageGzip: 14 * 1024, JSGzip: 10, Precache: 1000}, "")
 	if err == nil {
 		t.Fatal("want budget errors")
 	}
@@ -101,7 +101,7 @@ func TestBudgets(t *testing.T) {
 		t.Error("a small page was reported over budget")
 	}
 	// A missing precache entry is an error too.
-	if _, err := verify.Check(dir, []string{"gone.css"}, verify.Budgets{}, ""); err == nil || !strings.Contains(err.Error(), "gone.css") {
+	if _, err := verify.Check(os.DirFS(dir), []string{"gone.css"}, verify.Budgets{}, ""); err == nil || !strings.Contains(err.Error(), "gone.css") {
 		t.Errorf("want an error naming gone.css, got %v", err)
 	}
 }
