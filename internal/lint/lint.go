@@ -76,18 +76,6 @@ type Result struct {
 	Warnings diag.List
 }
 
-// Check lints the site in src with today's date. It returns the errors
-// (which must stop a build) and the warnings. err is for problems that stop
-// the linter itself: no content folder, or an invalid hugo.toml or
-// data/contacts.toml.
-func Check(src string) (errs, warnings diag.List, err error) {
-	r, err := Run(Options{Source: src})
-	if err != nil {
-		return nil, nil, err
-	}
-	return r.Errors, r.Warnings, nil
-}
-
 // Run lints the site described by opts.
 func Run(opts Options) (*Result, error) {
 	now := opts.Now

@@ -133,11 +133,6 @@ func Load(opts Options) (*Site, error) {
 	return s, nil
 }
 
-// Params is the site's [params] table.
-func (s *Site) Params() map[string]any {
-	return s.Hugo.Base.Params
-}
-
 // Guide is the value at keys under [params.guide], each key matched in
 // any case as Hugo matches them, or nil when one is missing.
 func (s *Site) Guide(keys ...string) any {
