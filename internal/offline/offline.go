@@ -44,6 +44,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/spf13/afero"
 	"github.com/srwiley/oksvg"
 	"github.com/srwiley/rasterx"
 	"golang.org/x/sync/errgroup"
@@ -64,6 +65,10 @@ const (
 type Options struct {
 	Source string // site source directory
 	Dir    string // staging directory, already rendered
+	// Files, if set, is a copy in memory of what was rendered into Dir
+	// (render.Site.Files). Run then reads the rendered files from it, and
+	// writes and removes files in both, so that the two stay the same.
+	Files afero.Fs
 	// Manifests has one entry per language, the default language first.
 	Manifests       []Manifest
 	ThemeColor      string
@@ -132,6 +137,19 @@ var icons = []icon{
 // Run adds the offline files to opts.Dir.
 func Run(opts Options) (*Result, error) {
 	res := &Result{}
+	rendered := opts.Files
+	if rendered == nil {
+		rendered = afero.NewBasePathFs(afero.NewOsFs(), opts.Dir)
+	}
+	files := afero.NewIOFS(rendered)
+	remove := func(name string) error {
+		if opts.Files != nil {
+			if err := opts.Files.Remove(name); err != nil {
+				return err
+			}
+		}
+		return os.Remove(filepath.Join(opts.Dir, filepath.FromSlash(name)))
+	}
 	write := func(name string, data []byte) error {
 		if opts.Minify != nil {
 			var err error
@@ -143,6 +161,9 @@ func Run(opts Options) (*Result, error) {
 		err := os.MkdirAll(filepath.Dir(p), 0o755)
 		if err == nil {
 			err = os.WriteFile(p, data, 0o644)
+		}
+		if err == nil && opts.Files != nil {
+			err = afero.WriteFile(opts.Files, name, data, 0o644)
 		}
 		if err != nil {
 			return &diag.Error{File: name, Msg: "cannot write into the staging folder: " + diag.Cause(err).Error()}
@@ -191,7 +212,7 @@ func Run(opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	previews, err := drawPreviews(opts.Dir, cache)
+	previews, err := drawPreviews(files, remove, cache)
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +221,7 @@ func Run(opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	res.Precache, err = precacheList(opts.Dir)
+	res.Precache, err = precacheList(files)
 	if err != nil {
 		return nil, err
 	}
@@ -351,28 +372,23 @@ func manifestJSON(m Manifest, o Options) ([]byte, error) {
 // main.min.3b62…d322.css.
 var fingerprinted = regexp.MustCompile(`\.[0-9a-f]{64}\.[a-z0-9]+$`)
 
-// precacheList walks the staging directory for everything a page needs
+// precacheList walks the rendered tree for everything a page needs
 // offline: pages, styles, scripts, icons, the manifest and the vCard.
-func precacheList(dir string) ([]Entry, error) {
+func precacheList(files fs.FS) ([]Entry, error) {
 	var out []Entry
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(files, ".", func(rel string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() {
+		if d.IsDir() || !precached(rel) {
 			return nil
-		}
-		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
-		if !precached(rel) {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
 		}
 		e := Entry{Path: rel}
 		if !fingerprinted.MatchString(rel) {
+			data, err := fs.ReadFile(files, rel)
+			if err != nil {
+				return err
+			}
 			sum := sha256.Sum256(data)
 			e.Revision = hex.EncodeToString(sum[:8])
 		}

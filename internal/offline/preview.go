@@ -5,8 +5,7 @@ import (
 	"encoding/xml"
 	"image"
 	"image/png"
-	"os"
-	"path/filepath"
+	"io/fs"
 	"regexp"
 	"strings"
 
@@ -37,8 +36,8 @@ type preview struct {
 // drawPreviews draws each og/*.svg Hugo rendered as a PNG of the SVG's
 // size, or takes it from the cache, and removes the SVG: only the PNG is
 // published.
-func drawPreviews(dir string, cache imageCache) ([]preview, error) {
-	svgs, err := filepath.Glob(filepath.Join(dir, filepath.FromSlash(PreviewDir), "*.svg"))
+func drawPreviews(files fs.FS, remove func(name string) error, cache imageCache) ([]preview, error) {
+	svgs, err := fs.Glob(files, PreviewDir+"*.svg")
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +47,7 @@ func drawPreviews(dir string, cache imageCache) ([]preview, error) {
 	var g errgroup.Group
 	for i, p := range svgs {
 		g.Go(func() error {
-			data, err := os.ReadFile(p)
+			data, err := fs.ReadFile(files, p)
 			if err != nil {
 				return err
 			}
@@ -56,11 +55,19 @@ func drawPreviews(dir string, cache imageCache) ([]preview, error) {
 			if err != nil {
 				return err
 			}
-			out[i] = preview{PreviewDir + strings.TrimSuffix(filepath.Base(p), ".svg") + ".png", img}
-			return os.Remove(p)
+			out[i] = preview{strings.TrimSuffix(p, ".svg") + ".png", img}
+			return nil
 		})
 	}
-	return out, g.Wait()
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for _, p := range svgs {
+		if err := remove(p); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // textRe matches an SVG <text> element, which oksvg does not draw.

@@ -1,15 +1,18 @@
 // Package pipeline runs the guide's build from source to published folder:
 //
-//	content → check (lint) → render (Hugo, into a staging dir) → structure
-//	(rules on Hugo's page model: translation parity, #fragments) → offline
-//	(icons, manifest, precache list, sw.js; each minified by shrink as it
-//	is written) → verify (links, budgets) → publish (atomic swap into the
-//	destination)
+//	settings (hugo.toml, read once)
+//	  → check (lint) alongside render (Hugo, into a staging dir)
+//	  → structure (rules on Hugo's page model: front matter, translation
+//	    parity, #fragments) alongside offline (icons, manifest, precache
+//	    list, sw.js; each minified by shrink as it is written) → verify
+//	    (links, budgets)
+//	  → publish (atomic swap into the destination)
 //
 // Each stage is its own package. This one wires them together, and before
 // any stage runs it checks the source and destination folders and the
 // files every build reads. Everything is built in a staging folder, so a
-// failure at any stage leaves the destination as it was.
+// failure at any stage leaves the destination as it was. A stage's errors
+// about the content win over those of a stage running alongside it.
 package pipeline
 
 import (
@@ -21,6 +24,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/spf13/afero"
 
 	"github.com/okcguide/guide/internal/contacts"
 	"github.com/okcguide/guide/internal/diag"
@@ -60,7 +65,8 @@ type Summary struct {
 }
 
 // StageTime is one stage's wall time. The check runs alongside render,
-// so the times add up to more than the build's.
+// and structure alongside offline and verify, so the times add up to more
+// than the build's.
 type StageTime struct {
 	Name string
 	Took time.Duration
@@ -248,14 +254,36 @@ func stages(ctx context.Context, src, dir string, opts Options) (*Summary, error
 		return nil, r.err
 	}
 	site := r.site
-	tm := &timer{last: time.Now(), stages: []StageTime{{"check", checked}, {"render", r.took}}}
-	if errs := structure.Check(site.Hugo, src); len(errs) > 0 {
-		return nil, errs
+	// The rules on Hugo's model of the pages run alongside offline and
+	// verify, which read the rendered files. Their errors, about the
+	// content, win over what offline or verify say about the same pages.
+	structured := make(chan StageTime, 1)
+	var structureErrs diag.List
+	go func() {
+		t := time.Now()
+		structureErrs = structure.Check(site.Hugo, src)
+		structured <- StageTime{"structure", time.Since(t)}
+	}()
+	tm := &timer{last: time.Now()}
+	sum, err := finish(ctx, cfg, site, dir, opts, tm)
+	structureTook := <-structured
+	if len(structureErrs) > 0 {
+		return nil, structureErrs
 	}
-	tm.done("structure")
+	if err != nil {
+		return nil, err
+	}
+	sum.Stages = append([]StageTime{{"check", checked}, {"render", r.took}, structureTook}, tm.stages...)
+	return sum, nil
+}
+
+// finish runs the stages after render that read its files: offline, then
+// verify.
+func finish(ctx context.Context, cfg *settings.Site, site *render.Site, dir string, opts Options, tm *timer) (*Summary, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	src := cfg.Source
 	sum := &Summary{CSP: str(site.Params["csp"])}
 	var precache []string
 	var manifests []offline.Manifest
@@ -269,6 +297,7 @@ func stages(ctx context.Context, src, dir string, opts Options) (*Summary, error
 	res, err := offline.Run(offline.Options{
 		Source:          src,
 		Dir:             dir,
+		Files:           site.Files,
 		Manifests:       manifests,
 		ThemeColor:      str(site.Params["themecolor"]),
 		BackgroundColor: str(site.Params["backgroundcolor"]),
@@ -292,13 +321,12 @@ func stages(ctx context.Context, src, dir string, opts Options) (*Summary, error
 	if opts.Preview {
 		budgets = verify.Budgets{}
 	}
-	rep, err := verify.Check(os.DirFS(dir), precache, budgets, site.BaseURL)
+	rep, err := verify.Check(afero.NewIOFS(site.Files), precache, budgets, site.BaseURL)
 	if err != nil {
 		return nil, err
 	}
 	tm.done("verify")
 	sum.Report = rep
-	sum.Stages = tm.stages
 	return sum, nil
 }
 

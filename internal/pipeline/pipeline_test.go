@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/html"
@@ -359,4 +360,36 @@ func names(tree map[string][]byte) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Cancelling a build while Hugo writes its pages stops it: Build returns
+// context.Canceled and leaves the destination as it was. With hundreds
+// of pages still to render, this runs into no wait in Hugo that never
+// ends (the test's timeout would catch one).
+func TestCancelledDuringRender(t *testing.T) {
+	src := sitetest.Synthetic(t, 400)
+	dest := filepath.Join(t.TempDir(), "public")
+	sitetest.Apply(t, dest, "-- index.html --\nthe old build\n")
+	for round := range 5 {
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() {
+			// Cancel once Hugo has written the round's share of pages.
+			for {
+				n, _ := filepath.Glob(filepath.Join(publish.Staging(dest), "bench", "page-*.html"))
+				if len(n) > round*40 || ctx.Err() != nil {
+					cancel()
+					return
+				}
+				time.Sleep(time.Millisecond)
+			}
+		}()
+		_, err := pipeline.Build(ctx, pipeline.Options{Source: src, Dest: dest})
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("round %d: Build: %v, want context.Canceled", round, err)
+		}
+		if got := sitetest.ReadTree(t, dest); len(got) != 1 || string(got["index.html"]) != "the old build\n" {
+			t.Fatalf("round %d: the destination changed", round)
+		}
+	}
 }

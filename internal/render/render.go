@@ -49,6 +49,9 @@ type Site struct {
 	Langs []Lang
 	// Hugo is Hugo's model of the built site, for the rules that check it.
 	Hugo *hugolib.HugoSites
+	// Files holds a copy of every file Hugo wrote, at its path under the
+	// destination, so that later stages read the pages from memory.
+	Files afero.Fs
 }
 
 // Lang is one language's part of the site, for its web app manifest.
@@ -105,8 +108,8 @@ func CheckSource(source string) error {
 // Render renders the site its settings describe into their PublishDir,
 // which may hold an earlier build: Render rewrites what it renders and
 // removes every other file. Hugo's warnings go to log, if not nil. When
-// ctx is cancelled, Hugo stops at the next file it would write and Render
-// returns ctx's error.
+// ctx is cancelled, Hugo renders no more pages than those under way, and
+// Render returns ctx's error.
 func Render(ctx context.Context, cfg *settings.Site, log io.Writer) (*Site, error) {
 	src, dst, cfgs := cfg.Source, cfg.PublishDir, cfg.Hugo
 	capture := &logCapture{forward: log}
@@ -125,7 +128,7 @@ func Render(ctx context.Context, cfg *settings.Site, log io.Writer) (*Site, erro
 	}
 	osFs := afero.NewOsFs()
 	fs := hugofs.NewFrom(osFs, cfgs.LoadingInfo.BaseConfig)
-	written := &writeLog{Fs: fs.PublishDir, ctx: ctx, root: dst, paths: map[string]bool{}}
+	written := &writeLog{Fs: fs.PublishDir, root: dst, paths: map[string]bool{}, copies: afero.NewMemMapFs()}
 	fs.PublishDir, fs.PublishDirStatic, fs.PublishDirServer = written, written, written
 	sites, err := hugolib.NewHugoSites(deps.DepsCfg{
 		Configs:  cfgs,
@@ -136,10 +139,22 @@ func Render(ctx context.Context, cfg *settings.Site, log io.Writer) (*Site, erro
 	if err != nil {
 		return nil, convert(src, capture, err)
 	}
-	if err := sites.Build(hugolib.BuildCfg{}); err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
+	// Cancelling ctx stops Hugo's build the way Hugo stops itself on a
+	// fatal error: it hands out no more pages to render.
+	built := make(chan struct{})
+	defer close(built)
+	go func() {
+		select {
+		case <-ctx.Done():
+			sites.FatalError(ctx.Err())
+		case <-built:
 		}
+	}()
+	err = sites.Build(hugolib.BuildCfg{})
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if err != nil {
 		return nil, convert(src, capture, err)
 	}
 	if n := capture.errorCount(); n > 0 {
@@ -149,7 +164,7 @@ func Render(ctx context.Context, cfg *settings.Site, log io.Writer) (*Site, erro
 		return nil, &diag.Error{File: dst, Msg: fmt.Sprintf("cannot remove an earlier build's file: %v", diag.Cause(err))}
 	}
 
-	site := &Site{Params: map[string]any{}, BaseURL: base, Hugo: sites}
+	site := &Site{Params: map[string]any{}, BaseURL: base, Hugo: sites, Files: written.copies}
 	for k, v := range sites.Sites[0].Params() {
 		site.Params[k] = v
 	}
@@ -163,39 +178,81 @@ func Render(ctx context.Context, cfg *settings.Site, log io.Writer) (*Site, erro
 	return site, nil
 }
 
-// writeLog is Hugo's publish file system, recording every file Hugo
-// writes, so that what an earlier build left in the folder can be removed.
-// Once ctx is cancelled it refuses to open files, which stops Hugo's build.
+// writeLog is Hugo's publish file system. It records every file Hugo
+// writes, so that what an earlier build left in the folder can be removed,
+// and keeps a copy of each in memory.
 type writeLog struct {
 	afero.Fs
-	ctx   context.Context
-	root  string // the folder the file system writes into
-	mu    sync.Mutex
-	paths map[string]bool // absolute paths written
-}
-
-func (w *writeLog) record(name string) {
-	w.mu.Lock()
-	w.paths[filepath.Join(w.root, name)] = true
-	w.mu.Unlock()
+	root   string   // the folder the file system writes into
+	copies afero.Fs // in memory
+	mu     sync.Mutex
+	paths  map[string]bool // absolute paths written
 }
 
 func (w *writeLog) Create(name string) (afero.File, error) {
-	if err := w.ctx.Err(); err != nil {
-		return nil, err
-	}
-	w.record(name)
-	return w.Fs.Create(name)
+	return w.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o666)
 }
 
 func (w *writeLog) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
-	if flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE|os.O_TRUNC|os.O_APPEND) != 0 {
-		if err := w.ctx.Err(); err != nil {
-			return nil, err
-		}
-		w.record(name)
+	if flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE|os.O_TRUNC|os.O_APPEND) == 0 {
+		return w.Fs.OpenFile(name, flag, perm)
 	}
-	return w.Fs.OpenFile(name, flag, perm)
+	w.mu.Lock()
+	w.paths[filepath.Join(w.root, name)] = true
+	w.mu.Unlock()
+	f, err := w.Fs.OpenFile(name, flag, perm)
+	if err != nil {
+		return nil, err
+	}
+	c, err := w.copies.OpenFile(strings.TrimPrefix(filepath.Clean(name), string(filepath.Separator)), flag, perm)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &copiedFile{File: f, copy: c}, nil
+}
+
+// copiedFile is a file Hugo writes, with a copy of each write.
+type copiedFile struct {
+	afero.File
+	copy afero.File
+}
+
+func (f *copiedFile) Write(p []byte) (int, error) {
+	n, err := f.File.Write(p)
+	f.copy.Write(p[:n])
+	return n, err
+}
+
+func (f *copiedFile) WriteString(s string) (int, error) {
+	return f.Write([]byte(s))
+}
+
+func (f *copiedFile) WriteAt(p []byte, off int64) (int, error) {
+	n, err := f.File.WriteAt(p, off)
+	f.copy.WriteAt(p[:n], off)
+	return n, err
+}
+
+func (f *copiedFile) Seek(off int64, whence int) (int64, error) {
+	n, err := f.File.Seek(off, whence)
+	if err == nil {
+		f.copy.Seek(n, io.SeekStart)
+	}
+	return n, err
+}
+
+func (f *copiedFile) Truncate(size int64) error {
+	err := f.File.Truncate(size)
+	if err == nil {
+		f.copy.Truncate(size)
+	}
+	return err
+}
+
+func (f *copiedFile) Close() error {
+	f.copy.Close()
+	return f.File.Close()
 }
 
 // removeOthers removes every file under root that Hugo did not write,
