@@ -1,7 +1,7 @@
 // Package pipeline runs the guide's build from source to published folder:
 //
-//	settings (hugo.toml, read once)
-//	  → check (lint) alongside render (Hugo, into a staging dir)
+//	settings (hugo.toml, read once) → check (lint)
+//	  → render (Hugo, into a staging dir)
 //	  → structure (rules on Hugo's page model: front matter, translation
 //	    parity, #fragments) alongside offline (icons, manifest, precache
 //	    list, sw.js; each minified by shrink as it is written) → verify
@@ -64,9 +64,8 @@ type Summary struct {
 	Stages []StageTime
 }
 
-// StageTime is one stage's wall time. The check runs alongside render,
-// and structure alongside offline and verify, so the times add up to more
-// than the build's.
+// StageTime is one stage's wall time. Structure runs alongside offline
+// and verify, so the times add up to more than the build's.
 type StageTime struct {
 	Name string
 	Took time.Duration
@@ -123,8 +122,21 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 	if err := precheck(src); err != nil {
 		return nil, err
 	}
-	// Cancelled before any work: nothing is made, not even the
-	// destination's parent folder.
+	env := "production"
+	if opts.Preview {
+		env = "development"
+	}
+	var hugoLog bytes.Buffer
+	cfg, err := settings.Load(settings.Options{Source: src, PublishDir: publish.Staging(dest), Environment: env, BaseURL: opts.BaseURL, Log: &hugoLog})
+	if err != nil {
+		return nil, err
+	}
+	checkStart := time.Now()
+	if err := checkContent(cfg, opts.Log); err != nil {
+		return nil, err
+	}
+	checked := StageTime{"check", time.Since(checkStart)}
+	// Ctrl-C during the check stops here, before render writes anything.
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -132,7 +144,7 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum, err := stages(ctx, src, staging, opts)
+	sum, err := stages(ctx, cfg, opts, &hugoLog)
 	if err == nil {
 		err = ctx.Err()
 	}
@@ -145,7 +157,7 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 		os.RemoveAll(staging)
 		return nil, err
 	}
-	sum.Stages = append(sum.Stages, StageTime{"publish", time.Since(t)})
+	sum.Stages = append(append([]StageTime{checked}, sum.Stages...), StageTime{"publish", time.Since(t)})
 	sum.Duration = time.Since(start)
 	return sum, nil
 }
@@ -192,68 +204,36 @@ func precheck(src string) error {
 }
 
 // checkContent runs the content linter (guide check). Its errors stop the
-// build; its warnings are returned.
-func checkContent(site *settings.Site) (warnings diag.List, err error) {
+// build before anything is written; its warnings go to log.
+func checkContent(site *settings.Site, log io.Writer) error {
 	res, err := lint.Run(lint.Options{Source: site.Source, Site: site})
 	if err != nil {
-		return nil, err
+		return err
+	}
+	if log != nil {
+		for _, w := range res.Warnings {
+			fmt.Fprintln(log, w.Error())
+		}
 	}
 	if len(res.Errors) > 0 {
-		return nil, res.Errors
+		return res.Errors
 	}
-	return res.Warnings, nil
+	return nil
 }
 
-// stages checks the content, renders and checks the site in dir, without
-// publishing it.
-func stages(ctx context.Context, src, dir string, opts Options) (*Summary, error) {
-	env := "production"
-	if opts.Preview {
-		env = "development"
+// stages renders the site into its settings' PublishDir and checks it,
+// without publishing it. Hugo's warnings, in hugoLog, go to opts.Log.
+func stages(ctx context.Context, cfg *settings.Site, opts Options, hugoLog *bytes.Buffer) (*Summary, error) {
+	renderStart := time.Now()
+	site, err := render.Render(ctx, cfg, hugoLog)
+	if opts.Log != nil {
+		opts.Log.Write(hugoLog.Bytes())
 	}
-	var hugoLog bytes.Buffer
-	cfg, err := settings.Load(settings.Options{Source: src, PublishDir: dir, Environment: env, BaseURL: opts.BaseURL, Log: &hugoLog})
 	if err != nil {
 		return nil, err
 	}
-	// The content check and render run side by side, as neither needs
-	// the other's result. The check's errors are clearer than anything
-	// Hugo would say about the same content, so they win, and render is
-	// stopped.
-	type rendered struct {
-		site *render.Site
-		err  error
-		took time.Duration
-	}
-	renderCtx, stopRender := context.WithCancel(ctx)
-	defer stopRender()
-	done := make(chan rendered, 1)
-	go func() {
-		t := time.Now()
-		site, err := render.Render(renderCtx, cfg, &hugoLog)
-		done <- rendered{site, err, time.Since(t)}
-	}()
-	t := time.Now()
-	warnings, checkErr := checkContent(cfg)
-	checked := time.Since(t)
-	if checkErr != nil {
-		stopRender()
-	}
-	r := <-done
-	if checkErr != nil {
-		return nil, checkErr
-	}
-	// Warnings in a fixed order: the check's, then Hugo's.
-	if opts.Log != nil {
-		for _, w := range warnings {
-			fmt.Fprintln(opts.Log, w.Error())
-		}
-		opts.Log.Write(hugoLog.Bytes())
-	}
-	if r.err != nil {
-		return nil, r.err
-	}
-	site := r.site
+	rendered := StageTime{"render", time.Since(renderStart)}
+	src, dir := cfg.Source, cfg.PublishDir
 	// The rules on Hugo's model of the pages run alongside offline and
 	// verify, which read the rendered files. Their errors, about the
 	// content, win over what offline or verify say about the same pages.
@@ -273,7 +253,7 @@ func stages(ctx context.Context, src, dir string, opts Options) (*Summary, error
 	if err != nil {
 		return nil, err
 	}
-	sum.Stages = append([]StageTime{{"check", checked}, {"render", r.took}, structureTook}, tm.stages...)
+	sum.Stages = append([]StageTime{rendered, structureTook}, tm.stages...)
 	return sum, nil
 }
 

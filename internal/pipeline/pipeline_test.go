@@ -296,9 +296,11 @@ func TestOneContentSecurityPolicy(t *testing.T) {
 	}
 }
 
-// A build cancelled before it starts makes nothing: no staging folder,
-// not even the destination's parent folder.
-func TestCancelledBeforeTheBuildMakesNothing(t *testing.T) {
+// Ctrl-C during the content check stops the build before render: no
+// staging folder is made (nor even the destination's parent folder, which
+// the publish stage creates before render) and the destination is not
+// touched.
+func TestCancelledDuringCheckStopsBeforeRender(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "not-yet", "public")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -307,7 +309,7 @@ func TestCancelledBeforeTheBuildMakesNothing(t *testing.T) {
 		t.Fatalf("Build: %v, want context.Canceled", err)
 	}
 	if _, err := os.Stat(filepath.Dir(dest)); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("a build cancelled before it began prepared %s", filepath.Dir(dest))
+		t.Errorf("a build cancelled during the check went on to prepare %s", filepath.Dir(dest))
 	}
 }
 
