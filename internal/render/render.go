@@ -12,6 +12,7 @@ package render
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -21,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/bep/logg"
 	"github.com/gohugoio/hugo/common/herrors"
@@ -111,21 +113,47 @@ func CheckSource(source string) error {
 // ctx is cancelled, Hugo renders no more pages than those under way, and
 // Render returns ctx's error.
 func Render(ctx context.Context, cfg *settings.Site, log io.Writer) (*Site, error) {
+	base := cfg.Hugo.Base.BaseURL
+	if base == "/" || base == "" {
+		base = ""
+	} else if err := CheckBaseURL(base); err != nil {
+		return nil, &diag.Error{File: "hugo.toml", Line: cfg.Line("baseURL"), Msg: "baseURL " + err.Error() + `; or "/" when the guide's address is not known`}
+	}
+	for attempt := 1; ; attempt++ {
+		site, err := renderOnce(ctx, cfg, log, base)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if err != errStuck {
+			return site, err
+		}
+		if attempt == attempts {
+			return nil, &diag.Error{Msg: "hugo: the build stopped after many errors and did not finish, three times; run it again to see the errors"}
+		}
+	}
+}
+
+// Hugo v0.165.0 stops its build after ten errors, and can then wait
+// forever: the loop that hands out pages can be waiting for workers that
+// have quit. Render gives each build stuckAfter to finish once Hugo has
+// stopped it, and starts over at most attempts times in all; a build that
+// finishes reports the errors.
+const attempts = 3
+
+const stuckAfter = 5 * time.Second
+
+var errStuck = errors.New("hugo's build did not finish after it stopped")
+
+// renderOnce runs one Hugo build; see Render.
+func renderOnce(ctx context.Context, cfg *settings.Site, log io.Writer, base string) (*Site, error) {
 	src, dst, cfgs := cfg.Source, cfg.PublishDir, cfg.Hugo
 	capture := &logCapture{forward: log}
-	defer capture.flush()
 	logger := loggers.New(loggers.Options{
 		Level:         logg.LevelWarn,
 		StdOut:        io.Discard,
 		StdErr:        capture,
 		DistinctLevel: logg.LevelWarn,
 	})
-	base := cfgs.Base.BaseURL
-	if base == "/" || base == "" {
-		base = ""
-	} else if err := CheckBaseURL(base); err != nil {
-		return nil, &diag.Error{File: "hugo.toml", Line: cfg.Line("baseURL"), Msg: "baseURL " + err.Error() + `; or "/" when the guide's address is not known`}
-	}
 	osFs := afero.NewOsFs()
 	fs := hugofs.NewFrom(osFs, cfgs.LoadingInfo.BaseConfig)
 	written := &writeLog{Fs: fs.PublishDir, root: dst, paths: map[string]bool{}, copies: afero.NewMemMapFs()}
@@ -137,20 +165,30 @@ func Render(ctx context.Context, cfg *settings.Site, log io.Writer) (*Site, erro
 		StdErr:   logger.StdErr(),
 	})
 	if err != nil {
+		capture.flush()
 		return nil, convert(src, capture, err)
 	}
-	// Cancelling ctx stops Hugo's build the way Hugo stops itself on a
-	// fatal error: it hands out no more pages to render.
-	built := make(chan struct{})
-	defer close(built)
-	go func() {
+	built := make(chan error, 1)
+	go func() { built <- sites.Build(hugolib.BuildCfg{}) }()
+	cancelled, stopped := ctx.Done(), sites.Done()
+	var stuck <-chan time.Time
+	for done := false; !done; {
 		select {
-		case <-ctx.Done():
+		case err = <-built:
+			done = true
+		case <-cancelled:
+			// Stop the build the way Hugo stops itself on a fatal
+			// error: it hands out no more pages to render.
 			sites.FatalError(ctx.Err())
-		case <-built:
+			cancelled = nil
+		case <-stopped:
+			stuck = time.After(stuckAfter)
+			stopped = nil
+		case <-stuck:
+			return nil, errStuck
 		}
-	}()
-	err = sites.Build(hugolib.BuildCfg{})
+	}
+	capture.flush()
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
