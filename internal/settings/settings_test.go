@@ -3,7 +3,6 @@ package settings_test
 import (
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,15 +21,7 @@ var update = flag.Bool("update", false, "rewrite the want files in testdata/*.tx
 func TestLoad(t *testing.T) {
 	sitetest.Fixtures(t, filepath.Join("testdata", "*.txtar"), *update, func(t *testing.T, comment []byte, files *txtar.Archive) string {
 		src := t.TempDir()
-		for _, f := range files.Files {
-			p := filepath.Join(src, filepath.FromSlash(f.Name))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		sitetest.Apply(t, src, string(txtar.Format(files)))
 		site, err := settings.Load(settings.Options{Source: src})
 		if err != nil {
 			return err.Error() + "\n"
