@@ -2,15 +2,11 @@
 // directory in place of the destination in one atomic step, so readers of
 // the destination see either the old tree or the new one, never a mix.
 //
-// On Linux the two directories are exchanged with renameat2(RENAME_EXCHANGE).
-// Where that call is missing, the old tree is first renamed aside; a crash
-// between the two renames leaves it there, under a clearly named path that
-// clean puts back or removes on the next build.
-//
-// The old tree is kept in the staging path, and the next build renders over
-// it: rewriting a file that is there costs the file system less than making
-// a new one, which makes the whole build about a tenth faster. The render
-// stage removes what the new build did not write.
+// On Linux the two directories are exchanged with renameat2(RENAME_EXCHANGE)
+// and the old tree, now in the staging path, is removed afterwards. Where
+// that call is missing, the old tree is first renamed aside; a crash between
+// the two renames leaves it there, under a clearly named path that clean
+// puts back or removes on the next build.
 package publish
 
 import (
@@ -39,8 +35,8 @@ func aside(dest string) string {
 	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".guide-old")
 }
 
-// clean removes the tree a two-rename swap set aside. If dest is missing,
-// that tree is the last good build, and is put back instead.
+// clean removes what an interrupted build left next to dest. If dest is
+// missing but an old tree was set aside, the old tree is put back first.
 func clean(dest string) error {
 	if _, err := os.Stat(dest); errors.Is(err, os.ErrNotExist) {
 		if _, err := os.Stat(aside(dest)); err == nil {
@@ -49,13 +45,14 @@ func clean(dest string) error {
 			}
 		}
 	}
+	if err := os.RemoveAll(Staging(dest)); err != nil {
+		return err
+	}
 	return os.RemoveAll(aside(dest))
 }
 
-// Prepare checks that dest can be replaced and returns its staging
-// directory. The directory holds the build before the current one, or
-// whatever an interrupted build left, or nothing; the render stage leaves
-// in it only what the new build writes.
+// Prepare checks that dest can be replaced and returns a fresh, empty
+// staging directory for it.
 func Prepare(dest string) (string, error) {
 	parent := filepath.Dir(dest)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -68,10 +65,7 @@ func Prepare(dest string) (string, error) {
 		return "", &diag.Error{File: dest, Msg: fmt.Sprintf("cannot remove a previous build's leftovers: %v", err)}
 	}
 	st := Staging(dest)
-	if fi, err := os.Lstat(st); err == nil && !fi.IsDir() {
-		os.Remove(st)
-	}
-	if err := os.Mkdir(st, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+	if err := os.Mkdir(st, 0o755); err != nil {
 		// The staging folder is the destination's hidden sibling: what
 		// stops it stops the destination too, so name the destination.
 		return "", cannotCreate(dest, &fs.PathError{Op: "mkdir", Path: parent, Err: diag.Cause(err)})
@@ -104,8 +98,7 @@ func cannotCreate(dest string, err error) error {
 	return &diag.Error{File: dest, Msg: "cannot create the destination: " + why}
 }
 
-// Swap puts staging in place of dest, and the old tree in the staging
-// path for the next build to start from.
+// Swap puts staging in place of dest and removes the old tree.
 func Swap(staging, dest string) error {
 	if _, err := os.Stat(dest); errors.Is(err, os.ErrNotExist) {
 		if err := os.Rename(staging, dest); err != nil {
@@ -113,7 +106,10 @@ func Swap(staging, dest string) error {
 		}
 		return nil
 	}
+	// Once the new tree is in place the build has succeeded; removing the
+	// old one is tidying, and what is left of it the next build removes.
 	if err := exchange(staging, dest); err == nil {
+		os.RemoveAll(staging)
 		return nil
 	}
 	old := aside(dest)
@@ -124,8 +120,6 @@ func Swap(staging, dest string) error {
 		os.Rename(old, dest)
 		return &diag.Error{File: dest, Msg: fmt.Sprintf("cannot replace: %v", diag.Cause(err))}
 	}
-	// The build has succeeded; keeping the old tree is only a head start
-	// for the next one, which removes it if it is still aside.
-	os.Rename(old, staging)
+	os.RemoveAll(old)
 	return nil
 }

@@ -63,9 +63,8 @@ var (
 )
 
 // publishOnce prepares a staging folder for dest, fills it with newTree
-// and swaps it in. The old tree, if any, is then in the staging folder,
-// for the next build to start from.
-func publishOnce(t *testing.T, dest string, old map[string]string) {
+// and swaps it in.
+func publishOnce(t *testing.T, dest string) {
 	t.Helper()
 	st, err := Prepare(dest)
 	if err != nil {
@@ -77,67 +76,43 @@ func publishOnce(t *testing.T, dest string, old map[string]string) {
 		t.Fatal(err)
 	}
 	same(t, dest, newTree)
-	if old == nil {
-		gone(t, st)
-	} else {
-		same(t, st, old)
-	}
-	gone(t, aside(dest))
+	gone(t, st, aside(dest))
 }
 
 func TestSwapReplacesTheOldTree(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
 	tree(t, dest, oldTree)
-	publishOnce(t, dest, oldTree)
+	publishOnce(t, dest)
 }
 
 func TestSwapIntoAMissingDestination(t *testing.T) {
-	publishOnce(t, filepath.Join(t.TempDir(), "sub", "public"), nil)
-}
-
-// The next build starts from the tree the last one replaced: Prepare
-// leaves the staging folder as it is.
-func TestPrepareKeepsTheOldTree(t *testing.T) {
-	dest := filepath.Join(t.TempDir(), "public")
-	tree(t, dest, newTree)
-	tree(t, Staging(dest), oldTree)
-	st, err := Prepare(dest)
-	if err != nil {
-		t.Fatal(err)
-	}
-	same(t, st, oldTree)
-	same(t, dest, newTree)
+	publishOnce(t, filepath.Join(t.TempDir(), "sub", "public"))
 }
 
 // Where the system cannot exchange two folders in one step, Swap sets the
-// old tree aside, renames the new one in and moves the old one to the
-// staging path.
+// old tree aside, renames the new one in and removes the old one.
 func TestSwapWithoutRenameExchange(t *testing.T) {
 	exchange = func(a, b string) error { return errors.New("not supported") }
 	t.Cleanup(func() { exchange = renameExchange })
 	dest := filepath.Join(t.TempDir(), "public")
 	tree(t, dest, oldTree)
-	publishOnce(t, dest, oldTree)
+	publishOnce(t, dest)
 }
 
 // A build that stopped between the two renames left the old tree set
 // aside and no destination: the next build puts the old tree back before
-// anything else, and publishes. What the staging folder holds is the
-// render stage's to replace.
+// anything else, removes the dead staging folder, and publishes.
 func TestRecoversASetAsideTree(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
 	tree(t, aside(dest), oldTree)
-	half := map[string]string{"half.html": "half-written"}
-	tree(t, Staging(dest), half)
+	tree(t, Staging(dest), map[string]string{"half.html": "half-written"})
 	st, err := Prepare(dest)
 	if err != nil {
 		t.Fatal(err)
 	}
 	same(t, dest, oldTree)
-	same(t, st, half)
+	same(t, st, nil)
 	gone(t, aside(dest))
-	os.RemoveAll(st)
-	os.Mkdir(st, 0o755)
 	tree(t, st, newTree)
 	if err := Swap(st, dest); err != nil {
 		t.Fatal(err)

@@ -108,8 +108,7 @@ func CheckSource(source string) error {
 }
 
 // Render renders the site its settings describe into their PublishDir,
-// which may hold an earlier build: Render rewrites what it renders and
-// removes every other file. Hugo's warnings go to log, if not nil. When
+// which should be empty or absent. Hugo's warnings go to log, if not nil. When
 // ctx is cancelled, Hugo renders no more pages than those under way, and
 // Render returns ctx's error.
 func Render(ctx context.Context, cfg *settings.Site, log io.Writer) (*Site, error) {
@@ -146,7 +145,7 @@ var errStuck = errors.New("hugo's build did not finish after it stopped")
 
 // renderOnce runs one Hugo build; see Render.
 func renderOnce(ctx context.Context, cfg *settings.Site, log io.Writer, base string) (*Site, error) {
-	src, dst, cfgs := cfg.Source, cfg.PublishDir, cfg.Hugo
+	src, cfgs := cfg.Source, cfg.Hugo
 	capture := &logCapture{forward: log}
 	logger := loggers.New(loggers.Options{
 		Level:         logg.LevelWarn,
@@ -156,7 +155,7 @@ func renderOnce(ctx context.Context, cfg *settings.Site, log io.Writer, base str
 	})
 	osFs := afero.NewOsFs()
 	fs := hugofs.NewFrom(osFs, cfgs.LoadingInfo.BaseConfig)
-	written := &writeLog{Fs: fs.PublishDir, root: dst, paths: map[string]bool{}, copies: afero.NewMemMapFs()}
+	written := &copier{Fs: fs.PublishDir, copies: afero.NewMemMapFs()}
 	fs.PublishDir, fs.PublishDirStatic, fs.PublishDirServer = written, written, written
 	sites, err := hugolib.NewHugoSites(deps.DepsCfg{
 		Configs:  cfgs,
@@ -198,9 +197,6 @@ func renderOnce(ctx context.Context, cfg *settings.Site, log io.Writer, base str
 	if n := capture.errorCount(); n > 0 {
 		return nil, convert(src, capture, fmt.Errorf("logged %d error(s)", n))
 	}
-	if err := written.removeOthers(); err != nil {
-		return nil, &diag.Error{File: dst, Msg: fmt.Sprintf("cannot remove an earlier build's file: %v", diag.Cause(err))}
-	}
 
 	site := &Site{Params: map[string]any{}, BaseURL: base, Hugo: sites, Files: written.copies}
 	for k, v := range sites.Sites[0].Params() {
@@ -216,31 +212,21 @@ func renderOnce(ctx context.Context, cfg *settings.Site, log io.Writer, base str
 	return site, nil
 }
 
-// writeLog is Hugo's publish file system. It records every file Hugo
-// writes, so that what an earlier build left in the folder can be removed,
-// and keeps a copy of each in memory.
-type writeLog struct {
+// copier is Hugo's publish file system, keeping a copy in memory of every
+// file Hugo writes.
+type copier struct {
 	afero.Fs
-	root   string   // the folder the file system writes into
 	copies afero.Fs // in memory
-	mu     sync.Mutex
-	paths  map[string]bool // absolute paths written
 }
 
-func (w *writeLog) Create(name string) (afero.File, error) {
+func (w *copier) Create(name string) (afero.File, error) {
 	return w.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o666)
 }
 
-func (w *writeLog) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
-	if flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE|os.O_TRUNC|os.O_APPEND) == 0 {
-		return w.Fs.OpenFile(name, flag, perm)
-	}
-	w.mu.Lock()
-	w.paths[filepath.Join(w.root, name)] = true
-	w.mu.Unlock()
+func (w *copier) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
 	f, err := w.Fs.OpenFile(name, flag, perm)
-	if err != nil {
-		return nil, err
+	if err != nil || flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE|os.O_TRUNC|os.O_APPEND) == 0 {
+		return f, err
 	}
 	c, err := w.copies.OpenFile(strings.TrimPrefix(filepath.Clean(name), string(filepath.Separator)), flag, perm)
 	if err != nil {
@@ -291,32 +277,6 @@ func (f *copiedFile) Truncate(size int64) error {
 func (f *copiedFile) Close() error {
 	f.copy.Close()
 	return f.File.Close()
-}
-
-// removeOthers removes every file under root that Hugo did not write,
-// then every folder left empty.
-func (w *writeLog) removeOthers() error {
-	var dirs []string
-	err := filepath.WalkDir(w.root, func(p string, d os.DirEntry, err error) error {
-		switch {
-		case err != nil:
-			return err
-		case d.IsDir():
-			dirs = append(dirs, p)
-			return nil
-		case w.paths[p]:
-			return nil
-		}
-		return os.Remove(p)
-	})
-	if err != nil {
-		return err
-	}
-	// Deepest first; a folder that still has files stays.
-	for i := len(dirs) - 1; i > 0; i-- {
-		os.Remove(dirs[i])
-	}
-	return nil
 }
 
 // langOf reads what one language's web app manifest needs.
