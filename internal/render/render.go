@@ -1,6 +1,7 @@
 // Package render is the build stage after the content check: it runs Hugo, as
 // a library, over the site's source directory and writes the rendered,
-// minified site into a staging directory.
+// minified site into a staging directory, keeping a copy of every file in
+// memory for the stages after it.
 //
 // Hugo returns most problems as structured file errors (herrors.FileError)
 // with a position; Render reports each at its innermost position. A
