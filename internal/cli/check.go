@@ -49,7 +49,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 		report(stderr, err)
 		return ExitFailed
 	}
-	res, err := lint.Run(lint.Options{Source: src, Site: cfg})
+	res, err := lint.Run(lint.Options{Site: cfg})
 	if err != nil {
 		report(stderr, err)
 		return ExitFailed

@@ -17,8 +17,9 @@ type config struct {
 	DefaultLang string          // defaultContentLanguage
 	Langs       map[string]bool // the site's languages
 	// markdown is Hugo's markdown converter, set up by [markup] as Hugo
-	// sets it up to render the pages.
-	markdown converter.Provider
+	// sets it up to render the pages. One converter parses every page:
+	// each Parse has its own parser context.
+	markdown converter.ParseRenderer
 }
 
 // Defaults used when hugo.toml does not set a value.
@@ -29,29 +30,31 @@ const (
 
 // parse parses a page's body with Hugo's own markdown setup.
 func (c config) parse(body []byte) (ast.Node, error) {
-	conv, err := c.markdown.New(converter.DocumentContext{})
-	if err != nil {
-		return nil, err
-	}
-	pr, ok := conv.(converter.ParseRenderer)
-	if !ok {
-		return nil, errors.New("the markdown handler in [markup] cannot be checked; use goldmark")
-	}
-	res, err := pr.Parse(converter.RenderContext{Src: body})
+	res, err := c.markdown.Parse(converter.RenderContext{Src: body})
 	if err != nil {
 		return nil, err
 	}
 	doc, ok := res.Doc().(ast.Node)
 	if !ok {
-		return nil, errors.New("the markdown handler in [markup] cannot be checked; use goldmark")
+		return nil, errNotGoldmark
 	}
 	return doc, nil
 }
 
+var errNotGoldmark = errors.New("the markdown handler in [markup] cannot be checked; use goldmark")
+
 // lintConfig reads [params.guide.lint] and what else the linter needs from
 // the site's settings. A bad value is an error at its line of hugo.toml.
 func lintConfig(site *settings.Site) (config, error) {
-	cfg := config{MaxGrade: defaultMaxGrade, MaxAgeDays: defaultMaxAgeDays, DefaultLang: site.DefaultLang, Langs: map[string]bool{}, markdown: site.Markdown}
+	cfg := config{MaxGrade: defaultMaxGrade, MaxAgeDays: defaultMaxAgeDays, DefaultLang: site.DefaultLang, Langs: map[string]bool{}}
+	conv, err := site.Markdown.New(converter.DocumentContext{})
+	if err != nil {
+		return cfg, &diag.Error{File: settings.File, Rule: "config", Msg: "invalid [markup]: " + diag.Cause(err).Error()}
+	}
+	var ok bool
+	if cfg.markdown, ok = conv.(converter.ParseRenderer); !ok {
+		return cfg, &diag.Error{File: settings.File, Rule: "config", Msg: errNotGoldmark.Error()}
+	}
 	for _, l := range site.Langs {
 		cfg.Langs[l] = true
 	}

@@ -60,7 +60,8 @@ const warningPrefix = "warning: "
 
 // Options configures one run of the linter.
 type Options struct {
-	// Source is the site's source directory (with hugo.toml and content/).
+	// Source is the site's source directory (with hugo.toml and content/),
+	// when Site is nil.
 	Source string
 	// Now is the clock for the stale rule; zero means time.Now().
 	Now time.Time
@@ -82,16 +83,17 @@ func Run(opts Options) (*Result, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	src, err := filepath.Abs(opts.Source)
-	if err != nil {
-		return nil, err
-	}
 	site := opts.Site
 	if site == nil {
+		src, err := filepath.Abs(opts.Source)
+		if err != nil {
+			return nil, err
+		}
 		if site, err = settings.Load(settings.Options{Source: src}); err != nil {
 			return nil, err
 		}
 	}
+	src := site.Source
 	cfg, err := lintConfig(site)
 	if err != nil {
 		return nil, err

@@ -27,7 +27,6 @@ import (
 
 	"github.com/spf13/afero"
 
-	"github.com/okcguide/guide/internal/contacts"
 	"github.com/okcguide/guide/internal/diag"
 	"github.com/okcguide/guide/internal/lint"
 	"github.com/okcguide/guide/internal/offline"
@@ -188,9 +187,6 @@ func checkDestination(src, dest string) error {
 // precheck catches, before any work, the problems that would otherwise
 // surface as confusing errors deep inside a stage.
 func precheck(src string) error {
-	if _, err := contacts.Load(src); err != nil {
-		return err
-	}
 	for _, f := range requiredAssets {
 		if fi, err := os.Stat(filepath.Join(src, filepath.FromSlash(f))); err != nil || fi.IsDir() {
 			return &diag.Error{File: f, Msg: "missing: every page needs this file"}
@@ -206,7 +202,7 @@ func precheck(src string) error {
 // checkContent runs the content linter (guide check). Its errors stop the
 // build before anything is written; its warnings go to log.
 func checkContent(site *settings.Site, log io.Writer) error {
-	res, err := lint.Run(lint.Options{Source: site.Source, Site: site})
+	res, err := lint.Run(lint.Options{Site: site})
 	if err != nil {
 		return err
 	}

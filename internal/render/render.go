@@ -128,7 +128,7 @@ func Render(ctx context.Context, cfg *settings.Site, log io.Writer) (*Site, erro
 			return site, err
 		}
 		if attempt == attempts {
-			return nil, &diag.Error{Msg: "hugo: the build stopped after many errors and did not finish, three times; run it again to see the errors"}
+			return nil, &diag.Error{Msg: fmt.Sprintf("hugo: the build stopped after many errors and did not finish, %d times; run it again to see the errors", attempts)}
 		}
 	}
 }
