@@ -25,7 +25,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	source := fs.String("source", ".", "the guide's source `folder` (with hugo.toml, content/, layouts/, data/)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: guide check [-source folder]")
-		fmt.Fprintln(stderr, "\nChecks every page in content/: phone numbers, headings, links, raw HTML,\nfront matter, reading grade and the last-verified dates; then renders the\nsite and checks that each translation keeps its page's shape.")
+		fmt.Fprintln(stderr, "\nChecks every page in content/: phone numbers, headings, links, raw HTML,\nfront matter, reading grade and the last-verified dates; then renders the\nsite and checks that each page has a title and a description, that each\ntranslation keeps its page's shape, and that each #link names a heading.")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args); !ok {

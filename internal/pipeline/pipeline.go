@@ -130,6 +130,14 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A bad budget is a config error: found before any work.
+	budgets, err := verify.ParseBudgets(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Preview {
+		budgets = verify.Budgets{}
+	}
 	checkStart := time.Now()
 	if err := checkContent(cfg, opts.Log); err != nil {
 		return nil, err
@@ -143,7 +151,7 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum, err := stages(ctx, cfg, opts, &hugoLog)
+	sum, err := stages(ctx, cfg, budgets, opts, &hugoLog)
 	if err == nil {
 		err = ctx.Err()
 	}
@@ -219,7 +227,7 @@ func checkContent(site *settings.Site, log io.Writer) error {
 
 // stages renders the site into its settings' PublishDir and checks it,
 // without publishing it. Hugo's warnings, in hugoLog, go to opts.Log.
-func stages(ctx context.Context, cfg *settings.Site, opts Options, hugoLog *bytes.Buffer) (*Summary, error) {
+func stages(ctx context.Context, cfg *settings.Site, budgets verify.Budgets, opts Options, hugoLog *bytes.Buffer) (*Summary, error) {
 	renderStart := time.Now()
 	site, err := render.Render(ctx, cfg, hugoLog)
 	if opts.Log != nil {
@@ -229,7 +237,6 @@ func stages(ctx context.Context, cfg *settings.Site, opts Options, hugoLog *byte
 		return nil, err
 	}
 	rendered := StageTime{"render", time.Since(renderStart)}
-	src, dir := cfg.Source, cfg.PublishDir
 	// The rules on Hugo's model of the pages run alongside offline and
 	// verify, which read the rendered files. Their errors, about the
 	// content, win over what offline or verify say about the same pages.
@@ -237,11 +244,11 @@ func stages(ctx context.Context, cfg *settings.Site, opts Options, hugoLog *byte
 	var structureErrs diag.List
 	go func() {
 		t := time.Now()
-		structureErrs = structure.Check(site.Hugo, src)
+		structureErrs = structure.Check(site.Hugo, cfg.Source)
 		structured <- StageTime{"structure", time.Since(t)}
 	}()
 	tm := &timer{last: time.Now()}
-	sum, err := finish(ctx, cfg, site, dir, opts, tm)
+	sum, err := finish(ctx, cfg, site, budgets, opts, tm)
 	structureTook := <-structured
 	if len(structureErrs) > 0 {
 		return nil, structureErrs
@@ -255,11 +262,10 @@ func stages(ctx context.Context, cfg *settings.Site, opts Options, hugoLog *byte
 
 // finish runs the stages after render that read its files: offline, then
 // verify.
-func finish(ctx context.Context, cfg *settings.Site, site *render.Site, dir string, opts Options, tm *timer) (*Summary, error) {
+func finish(ctx context.Context, cfg *settings.Site, site *render.Site, budgets verify.Budgets, opts Options, tm *timer) (*Summary, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	src := cfg.Source
 	sum := &Summary{CSP: str(site.Params["csp"])}
 	var precache []string
 	var manifests []offline.Manifest
@@ -271,8 +277,8 @@ func finish(ctx context.Context, cfg *settings.Site, site *render.Site, dir stri
 		manifests = append(manifests, m)
 	}
 	res, err := offline.Run(offline.Options{
-		Source:          src,
-		Dir:             dir,
+		Source:          cfg.Source,
+		Dir:             cfg.PublishDir,
 		Files:           site.Files,
 		Manifests:       manifests,
 		ThemeColor:      str(site.Params["themecolor"]),
@@ -289,13 +295,6 @@ func finish(ctx context.Context, cfg *settings.Site, site *render.Site, dir stri
 		for _, e := range res.Precache {
 			precache = append(precache, e.Path)
 		}
-	}
-	budgets, err := verify.ParseBudgets(cfg)
-	if err != nil {
-		return nil, err
-	}
-	if opts.Preview {
-		budgets = verify.Budgets{}
 	}
 	rep, err := verify.Check(afero.NewIOFS(site.Files), precache, budgets, site.BaseURL)
 	if err != nil {
