@@ -16,10 +16,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -119,30 +121,87 @@ func Render(ctx context.Context, cfg *settings.Site, log io.Writer) (*Site, erro
 	} else if err := CheckBaseURL(base); err != nil {
 		return nil, &diag.Error{File: "hugo.toml", Line: cfg.Line("baseURL"), Msg: "baseURL " + err.Error() + `; or "/" when the guide's address is not known`}
 	}
-	for attempt := 1; ; attempt++ {
-		site, err := renderOnce(ctx, cfg, log, base)
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		if err != errStuck {
-			return site, err
-		}
-		if attempt == attempts {
-			return nil, &diag.Error{Msg: fmt.Sprintf("hugo: the build stopped after many errors and did not finish, %d times; run it again to see the errors", attempts)}
-		}
+	site, err := renderOnce(ctx, cfg, log, base)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
 	}
+	if err != errStuck {
+		return site, err
+	}
+	if err := os.RemoveAll(cfg.PublishDir); err != nil {
+		return nil, err
+	}
+	site, err = secondBuild(ctx, cfg, log, base)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if err == errStuck {
+		return nil, &diag.Error{Msg: "hugo: the build stopped after many errors and did not finish, twice; run it again to see the errors"}
+	}
+	return site, err
 }
 
 // Hugo v0.165.0 stops its build after ten errors, and can then wait
-// forever: the loop that hands out pages can be waiting for workers that
-// have quit. Render gives each build stuckAfter to finish once Hugo has
-// stopped it, and starts over at most attempts times in all; a build that
-// finishes reports the errors.
-const attempts = 3
-
-const stuckAfter = 5 * time.Second
+// forever. Its loop that hands out pages checks for the stop and then
+// waits for room in a queue with one place per worker; a worker whose page
+// fails after the stop quits without taking another. When every worker's
+// page fails, as with an error in a template every page uses, the loop
+// waits for workers that are gone. On a busy machine this is likely: with
+// one thread running Go code, about two builds in five wait.
+//
+// Render gives a build stuckAfter to finish once Hugo has stopped it. A
+// build that does not is left waiting, and started over with more workers
+// than the site has pages, so that the queue never fills and the loop
+// never waits.
+const stuckAfter = 2 * time.Second
 
 var errStuck = errors.New("hugo's build did not finish after it stopped")
+
+// secondBuild is the build that starts over: with a worker for every page
+// Hugo may queue, the loop handing out pages never waits.
+func secondBuild(ctx context.Context, cfg *settings.Site, log io.Writer, base string) (site *Site, err error) {
+	withPageWorkers(pageBound(cfg), func() { site, err = renderOnce(ctx, cfg, log, base) })
+	return site, err
+}
+
+// pageBound is an upper bound on the pages Hugo renders per language and
+// output format: twice the files under the content folder (pages, and as
+// many taxonomy terms), and 64 more for the home page, sections, and the
+// 404 page, sitemap and robots.txt. A site with more terms than that can
+// still wait, and Render then says so.
+func pageBound(cfg *settings.Site) int {
+	files := 0
+	filepath.WalkDir(filepath.Join(cfg.Source, cfg.Hugo.Base.ContentDir), func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files++
+		}
+		return nil
+	})
+	return max(2*files+64, runtime.NumCPU())
+}
+
+// pageWorkers guards HUGO_NUMWORKERMULTIPLIER, which Hugo reads when it
+// sets up a build and when it renders, as the number of page workers.
+var pageWorkers sync.Mutex
+
+// withPageWorkers runs render with Hugo's page workers set to n, and then
+// sets them back. A build running alongside it in this process may also
+// get n workers, which costs memory but changes nothing it writes.
+func withPageWorkers(n int, render func()) {
+	const key = "HUGO_NUMWORKERMULTIPLIER"
+	pageWorkers.Lock()
+	defer pageWorkers.Unlock()
+	old, set := os.LookupEnv(key)
+	os.Setenv(key, strconv.Itoa(n))
+	defer func() {
+		if set {
+			os.Setenv(key, old)
+		} else {
+			os.Unsetenv(key)
+		}
+	}()
+	render()
+}
 
 // renderOnce runs one Hugo build; see Render.
 func renderOnce(ctx context.Context, cfg *settings.Site, log io.Writer, base string) (*Site, error) {
