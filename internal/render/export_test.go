@@ -2,15 +2,15 @@ package render
 
 import (
 	"context"
+	"errors"
 
 	"github.com/okcguide/guide/internal/settings"
 )
 
-// ErrStuck is what a build that did not finish returns.
-var ErrStuck = errStuck
-
-// SecondBuild is the build Render starts after one that did not finish.
-func SecondBuild(cfg *settings.Site) error {
-	_, err := secondBuild(context.Background(), cfg, nil, "")
-	return err
+// SecondBuild is the build Render starts after one that did not finish,
+// bounding the pages by the content files alone. It says whether the build
+// was stuck too.
+func SecondBuild(cfg *settings.Site) (stuck bool, err error) {
+	_, err = secondBuild(context.Background(), cfg, nil, "", 0)
+	return errors.As(err, new(*stuckError)), err
 }

@@ -21,15 +21,16 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bep/logg"
 	"github.com/gohugoio/hugo/common/herrors"
 	"github.com/gohugoio/hugo/common/loggers"
+	"github.com/gohugoio/hugo/config"
 	"github.com/gohugoio/hugo/deps"
 	"github.com/gohugoio/hugo/hugofs"
 	"github.com/gohugoio/hugo/hugolib"
@@ -123,21 +124,25 @@ func Render(ctx context.Context, cfg *settings.Site, log io.Writer) (*Site, erro
 	} else if err := CheckBaseURL(base); err != nil {
 		return nil, &diag.Error{File: "hugo.toml", Line: cfg.Line("baseURL"), Msg: "baseURL " + err.Error() + `; or "/" when the guide's address is not known`}
 	}
-	site, err := renderOnce(ctx, cfg, log, base)
+	site, err := renderOnce(ctx, cfg, log, base, graces[0])
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	if err != errStuck {
+	var stuck *stuckError
+	if !errors.As(err, &stuck) {
 		return site, err
 	}
-	if err := os.RemoveAll(cfg.PublishDir); err != nil {
-		return nil, err
+	if log != nil {
+		fmt.Fprintln(log, "hugo: the build stopped after many errors and did not finish; building again")
 	}
-	site, err = secondBuild(ctx, cfg, log, base)
+	if err := os.RemoveAll(cfg.PublishDir); err != nil {
+		return nil, &diag.Error{File: cfg.PublishDir, Msg: "cannot empty it to build again: " + err.Error()}
+	}
+	site, err = secondBuild(ctx, cfg, log, base, stuck.listed)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	if err == errStuck {
+	if errors.As(err, &stuck) {
 		return nil, &diag.Error{Msg: "hugo: the build stopped after many errors and did not finish, twice; run it again to see the errors"}
 	}
 	return site, err
@@ -151,27 +156,36 @@ func Render(ctx context.Context, cfg *settings.Site, log io.Writer) (*Site, erro
 // waits for workers that are gone. On a busy machine this is likely: with
 // one thread running Go code, about two builds in five wait.
 //
-// Render gives a build stuckAfter to finish once Hugo has stopped it. A
-// build that does not is left waiting, and started over with more workers
+// Once Hugo has stopped a build, Render waits for it to finish as long as
+// pages keep being written. A build that writes nothing for a grace period
+// counts as stuck: it is left waiting, and started over with more workers
 // than the site has pages, so that the queue never fills and the loop
-// never waits.
-const stuckAfter = 2 * time.Second
+// never waits. The first build's grace is short: after the stop, each
+// worker renders at most two more pages. The second build has a worker
+// for every page, all rendering at once, so a page can take as long as
+// the whole site to finish; its grace is long.
+var graces = [2]time.Duration{2 * time.Second, 30 * time.Second}
 
-var errStuck = errors.New("hugo's build did not finish after it stopped")
+// stuckError is a build that Hugo stopped and that did not finish.
+type stuckError struct {
+	listed int // the pages Hugo's model of the site lists
+}
 
-// secondBuild is the build that starts over: with a worker for every page
-// Hugo may queue, the loop handing out pages never waits.
-func secondBuild(ctx context.Context, cfg *settings.Site, log io.Writer, base string) (site *Site, err error) {
-	withPageWorkers(pageBound(cfg), func() { site, err = renderOnce(ctx, cfg, log, base) })
+func (*stuckError) Error() string { return "hugo's build did not finish after it stopped" }
+
+// secondBuild is the build that starts over, after one that listed
+// listed pages was stuck: with a worker for every page Hugo may queue, the
+// loop handing out pages never waits.
+func secondBuild(ctx context.Context, cfg *settings.Site, log io.Writer, base string, listed int) (site *Site, err error) {
+	withPageWorkers(pageBound(cfg, listed), func() { site, err = renderOnce(ctx, cfg, log, base, graces[1]) })
 	return site, err
 }
 
 // pageBound is an upper bound on the pages Hugo renders per language and
-// output format: twice the files under the content folder (pages, and as
-// many taxonomy terms), and 64 more for the home page, sections, and the
-// 404 page, sitemap and robots.txt. A site with more terms than that can
-// still wait, and Render then says so.
-func pageBound(cfg *settings.Site) int {
+// output format: the pages it lists, the files under the content folder
+// (for pages kept out of lists), and 64 more for the 404 page, sitemaps,
+// robots.txt and the like.
+func pageBound(cfg *settings.Site, listed int) int {
 	files := 0
 	filepath.WalkDir(filepath.Join(cfg.Source, cfg.Hugo.Base.ContentDir), func(_ string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
@@ -179,22 +193,23 @@ func pageBound(cfg *settings.Site) int {
 		}
 		return nil
 	})
-	return max(2*files+64, runtime.NumCPU())
+	return listed + files + 64
 }
 
 // pageWorkers guards HUGO_NUMWORKERMULTIPLIER, which Hugo reads when it
-// sets up a build and when it renders, as the number of page workers.
+// sets up a build and when it renders, as its number of workers: for
+// pages, and for its KaTeX and image encoder pools.
 var pageWorkers sync.Mutex
 
-// withPageWorkers runs render with Hugo's page workers set to n, and then
-// sets them back. A build running alongside it in this process may also
-// get n workers, which costs memory but changes nothing it writes.
+// withPageWorkers runs render with Hugo's workers set to at least n, and
+// then sets them back. A build running alongside it in this process may
+// also get n workers, which costs memory but changes nothing it writes.
 func withPageWorkers(n int, render func()) {
 	const key = "HUGO_NUMWORKERMULTIPLIER"
 	pageWorkers.Lock()
 	defer pageWorkers.Unlock()
 	old, set := os.LookupEnv(key)
-	os.Setenv(key, strconv.Itoa(n))
+	os.Setenv(key, strconv.Itoa(max(n, config.GetNumWorkerMultiplier())))
 	defer func() {
 		if set {
 			os.Setenv(key, old)
@@ -205,8 +220,9 @@ func withPageWorkers(n int, render func()) {
 	render()
 }
 
-// renderOnce runs one Hugo build; see Render.
-func renderOnce(ctx context.Context, cfg *settings.Site, log io.Writer, base string) (*Site, error) {
+// renderOnce runs one Hugo build, giving up on it when Hugo has stopped it
+// and it writes nothing for grace; see graces.
+func renderOnce(ctx context.Context, cfg *settings.Site, log io.Writer, base string, grace time.Duration) (*Site, error) {
 	src, cfgs := cfg.Source, cfg.Hugo
 	capture := &logCapture{forward: log}
 	logger := loggers.New(loggers.Options{
@@ -233,6 +249,7 @@ func renderOnce(ctx context.Context, cfg *settings.Site, log io.Writer, base str
 	go func() { built <- sites.Build(hugolib.BuildCfg{}) }()
 	cancelled, stopped := ctx.Done(), sites.Done()
 	var stuck <-chan time.Time
+	var seen int64 // files written when Hugo stopped the build, or since
 	for done := false; !done; {
 		select {
 		case err = <-built:
@@ -243,10 +260,16 @@ func renderOnce(ctx context.Context, cfg *settings.Site, log io.Writer, base str
 			sites.FatalError(ctx.Err())
 			cancelled = nil
 		case <-stopped:
-			stuck = time.After(stuckAfter)
+			seen = written.count()
+			stuck = time.After(grace)
 			stopped = nil
 		case <-stuck:
-			return nil, errStuck
+			if n := written.count(); n != seen {
+				seen = n
+				stuck = time.After(grace)
+				continue
+			}
+			return nil, &stuckError{listed: listedPages(sites)}
 		}
 	}
 	capture.flush()
@@ -274,12 +297,29 @@ func renderOnce(ctx context.Context, cfg *settings.Site, log io.Writer, base str
 	return site, nil
 }
 
+// listedPages is how many pages Hugo lists in a stuck build, or 0 if
+// Hugo cannot say within a second.
+func listedPages(sites *hugolib.HugoSites) int {
+	n := make(chan int, 1)
+	go func() { n <- len(sites.Pages()) }()
+	select {
+	case listed := <-n:
+		return listed
+	case <-time.After(time.Second):
+		return 0
+	}
+}
+
 // copier is Hugo's publish file system, keeping a copy in memory of every
 // file Hugo writes.
 type copier struct {
 	afero.Fs
-	copies afero.Fs // in memory
+	copies  afero.Fs // in memory
+	written atomic.Int64
 }
+
+// count is how many files Hugo has opened for writing so far.
+func (w *copier) count() int64 { return w.written.Load() }
 
 func (w *copier) Create(name string) (afero.File, error) {
 	return w.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o666)
@@ -290,6 +330,7 @@ func (w *copier) OpenFile(name string, flag int, perm os.FileMode) (afero.File, 
 	if err != nil || flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE|os.O_TRUNC|os.O_APPEND) == 0 {
 		return f, err
 	}
+	w.written.Add(1)
 	c, err := w.copies.OpenFile(strings.TrimPrefix(filepath.Clean(name), string(filepath.Separator)), flag, perm)
 	if err != nil {
 		f.Close()
