@@ -114,7 +114,7 @@ func CheckSource(source string) error {
 // Render renders the site its settings describe into their PublishDir,
 // which should be empty or absent: a build that Hugo stops and that then
 // does not finish is started over from an empty PublishDir (see
-// stuckAfter). Hugo's warnings go to log, if not nil. When ctx is
+// graces). Hugo's warnings go to log, if not nil. When ctx is
 // cancelled, Hugo renders no more pages than those under way, and Render
 // returns ctx's error.
 func Render(ctx context.Context, cfg *settings.Site, log io.Writer) (*Site, error) {
