@@ -315,7 +315,7 @@ func TestSavedCopyDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	today, _ := eval[string](online, `new Date().toLocaleDateString('en', { dateStyle: 'long' })`)
-	want := "Saved for offline use. Checked for updates on " + today + "."
+	want := "Saved for offline use. This device last looked for a new version of this guide on " + today + "."
 	if err := until(online, 10*time.Second, savedText+` === `+strconv.Quote(want), savedText); err != nil {
 		t.Error(err)
 	}

@@ -225,6 +225,11 @@ func checkCard(t *testing.T, data []byte, f facts) {
 			t.Errorf("NOTE %q does not say %q", note, want)
 		}
 	}
+	if says := strings.Contains(note, f.Unconfirmed); f.Check == nil && !says {
+		t.Errorf("NOTE %q does not say %q, with no check recorded", note, f.Unconfirmed)
+	} else if f.Check != nil && says {
+		t.Errorf("NOTE %q says %q, with a check recorded", note, f.Unconfirmed)
+	}
 }
 
 // The contact card is a strict vCard 4.0 with the number, name, URL and
@@ -243,13 +248,14 @@ func TestContactCard(t *testing.T) {
 	var es struct {
 		Hours247    string `toml:"hours247"`
 		ContactName string `toml:"contactName"`
+		Unconfirmed string `toml:"contactUnconfirmed"`
 	}
 	i18n, err := os.ReadFile(filepath.Join(root, "i18n", "es.toml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := toml.Unmarshal(i18n, &es); err != nil || es.Hours247 == "" || es.ContactName == "" {
-		t.Fatalf("i18n/es.toml: no hours247 or contactName (%v)", err)
+	if err := toml.Unmarshal(i18n, &es); err != nil || es.Hours247 == "" || es.ContactName == "" || es.Unconfirmed == "" {
+		t.Fatalf("i18n/es.toml: no hours247, contactName or contactUnconfirmed (%v)", err)
 	}
 	esData, ok := tree["es/"+card]
 	if !ok {
@@ -258,6 +264,7 @@ func TestContactCard(t *testing.T) {
 	esFacts := f
 	esFacts.Hours247 = es.Hours247
 	esFacts.NonEmergency.Name = es.ContactName
+	esFacts.Unconfirmed = es.Unconfirmed
 	checkCard(t, esData, esFacts)
 	for _, name := range []string{card, "es/" + card} {
 		if !bytes.Contains(tree["sw.js"], []byte(`"`+name+`"`)) {
@@ -390,25 +397,38 @@ func checkLD(t *testing.T, name string, sd structuredData, f facts) {
 	}
 }
 
-// Each home page carries the same structured data, from the data file;
-// no other page does.
+// Structured data tells search engines the number is the department's
+// contact, with no way to say it is unconfirmed. Until a person records a
+// check, no page carries it; after one, each home page carries the same
+// structured data, from the data file, and no other page does.
 func TestStructuredData(t *testing.T) {
 	_, tree := real(t)
-	f := readFacts(t, sitetest.RepoRoot(t))
-	en := jsonLD(t, "index.html", tree["index.html"])
-	es := jsonLD(t, "es/index.html", tree["es/index.html"])
-	checkLD(t, "index.html", en, f)
-	checkLD(t, "es/index.html", es, f)
+	checkStructuredData(t, tree, readFacts(t, sitetest.RepoRoot(t)))
+}
+
+func checkStructuredData(t *testing.T, tree map[string][]byte, f facts) {
+	t.Helper()
+	homes := []string{"index.html", "es/index.html"}
 	for name, data := range tree {
-		if strings.HasSuffix(name, ".html") && name != "index.html" && name != "es/index.html" && bytes.Contains(data, []byte("application/ld+json")) {
+		if !strings.HasSuffix(name, ".html") || !bytes.Contains(data, []byte("application/ld+json")) {
+			continue
+		}
+		if f.Check == nil {
+			t.Errorf("%s has JSON-LD, with no check of the facts recorded", name)
+		} else if !slices.Contains(homes, name) {
 			t.Errorf("%s has JSON-LD; only the home pages should", name)
+		}
+	}
+	if f.Check != nil {
+		for _, p := range homes {
+			checkLD(t, p, jsonLD(t, p, tree[p]), f)
 		}
 	}
 }
 
 // The card and the structured data follow the data file: with another
-// number, other hours and names that need escaping and folding, both say
-// exactly what the file says.
+// number, other hours, names that need escaping and folding, and a
+// recorded check, both say exactly what the file says.
 func TestCardAndStructuredDataFollowTheData(t *testing.T) {
 	src := sitetest.Site(t, `
 -- data/contacts.toml --
@@ -435,6 +455,11 @@ url = "https://www.okc.gov/police/"
 [source]
 en = "a public article about the line"
 es = "un artículo público sobre la línea"
+
+[check]
+by = "A. Editor"
+against = "The department's website"
+date = 2026-11-20
 `)
 	f := readFacts(t, src)
 	old := readFacts(t, sitetest.RepoRoot(t)).NonEmergency.Display
@@ -460,9 +485,7 @@ es = "un artículo público sobre la línea"
 	if !bytes.Contains(card, []byte("\r\n ")) {
 		t.Error("the long FN was not folded")
 	}
-	for _, p := range []string{"index.html", "es/index.html"} {
-		checkLD(t, p, jsonLD(t, p, tree[p]), f)
-	}
+	checkStructuredData(t, tree, f)
 }
 
 // A data file without the organization fails the build, naming the file.

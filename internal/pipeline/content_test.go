@@ -50,8 +50,15 @@ type facts struct {
 	Website struct {
 		URL string `toml:"url"`
 	} `toml:"website"`
+	// Check is a person's recorded check of the facts, if any.
+	Check *struct {
+		By string `toml:"by"`
+	} `toml:"check"`
 	// Hours247 is i18n/en.toml's hours247, how "24/7" is written out.
 	Hours247 string `toml:"-"`
+	// Unconfirmed is i18n/en.toml's contactUnconfirmed, what the contact
+	// card says until a check is recorded.
+	Unconfirmed string `toml:"-"`
 }
 
 func readFacts(t *testing.T, src string) facts {
@@ -68,7 +75,8 @@ func readFacts(t *testing.T, src string) facts {
 		t.Fatalf("data/contacts.toml: no nonEmergency.tel or organization.name: %+v", f)
 	}
 	var i18n struct {
-		Hours247 string `toml:"hours247"`
+		Hours247    string `toml:"hours247"`
+		Unconfirmed string `toml:"contactUnconfirmed"`
 	}
 	data, err = os.ReadFile(filepath.Join(src, "i18n", "en.toml"))
 	if err != nil {
@@ -77,7 +85,10 @@ func readFacts(t *testing.T, src string) facts {
 	if err := toml.Unmarshal(data, &i18n); err != nil {
 		t.Fatalf("i18n/en.toml: %v", err)
 	}
-	f.Hours247 = i18n.Hours247
+	f.Hours247, f.Unconfirmed = i18n.Hours247, i18n.Unconfirmed
+	if f.Unconfirmed == "" {
+		t.Fatal("i18n/en.toml: no contactUnconfirmed")
+	}
 	return f
 }
 
