@@ -70,15 +70,10 @@ func pageLang(t *testing.T, name string, data []byte) string {
 // naming data/contacts.toml, and every page in every language says the
 // facts are not yet confirmed, with no date of any check.
 func TestUnconfirmedFacts(t *testing.T) {
-	dest := filepath.Join(t.TempDir(), "public")
-	code, _, stderr := run("build", "-source", sitetest.CopySite(t), "-destination", dest)
-	if code != cli.ExitOK {
-		t.Fatalf("exit %d\n%s", code, stderr)
-	}
+	tree, stderr := buildTree(t, sitetest.CopySite(t))
 	if !strings.Contains(stderr, "data/contacts.toml:") || !strings.Contains(stderr, "unconfirmed: warning: nobody has confirmed the contact facts") {
 		t.Errorf("the build does not warn that the facts are unconfirmed:\n%s", stderr)
 	}
-	tree := sitetest.ReadTree(t, dest)
 	unconfirmed := i18n(t, "factsUnconfirmed")
 	for name, ps := range factsParagraphs(t, tree) {
 		lang := pageLang(t, name, tree[name])
@@ -98,6 +93,18 @@ func TestUnconfirmedFacts(t *testing.T) {
 	}
 }
 
+// buildTree runs guide build on the site in src, which must succeed, and
+// returns the built files and what the build printed on stderr.
+func buildTree(t *testing.T, src string) (map[string][]byte, string) {
+	t.Helper()
+	dest := filepath.Join(t.TempDir(), "public")
+	code, _, stderr := run("build", "-source", src, "-destination", dest)
+	if code != cli.ExitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	return sitetest.ReadTree(t, dest), stderr
+}
+
 // Once a person records a check, the warning stops and every page says
 // what was checked, against what, and when.
 func TestRecordedCheck(t *testing.T) {
@@ -108,15 +115,10 @@ func TestRecordedCheck(t *testing.T) {
 	}
 	f.WriteString("\n[check]\nby = \"The Northeast Neighborhood Office\"\nagainst = \"Oklahoma City Police Department, official website\"\ndate = 2026-11-20\n")
 	f.Close()
-	dest := filepath.Join(t.TempDir(), "public")
-	code, _, stderr := run("build", "-source", src, "-destination", dest)
-	if code != cli.ExitOK {
-		t.Fatalf("exit %d\n%s", code, stderr)
-	}
+	tree, stderr := buildTree(t, src)
 	if strings.Contains(stderr, "unconfirmed") {
 		t.Errorf("the build still warns:\n%s", stderr)
 	}
-	tree := sitetest.ReadTree(t, dest)
 	unconfirmed := i18n(t, "factsUnconfirmed")
 	for name, ps := range factsParagraphs(t, tree) {
 		lang := pageLang(t, name, tree[name])

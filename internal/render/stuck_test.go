@@ -32,6 +32,27 @@ func wantTemplateError(t *testing.T, err error) {
 	}
 }
 
+// load reads the settings of the site in src, to render into a new folder.
+func load(t *testing.T, src string) *settings.Site {
+	t.Helper()
+	cfg, err := settings.Load(settings.Options{Source: src, PublishDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// wantSecondBuildEnds runs Render's second build of the site in src and
+// wants it to end, with the template's error.
+func wantSecondBuildEnds(t *testing.T, src string) {
+	t.Helper()
+	stuck, err := render.SecondBuild(load(t, src))
+	if stuck {
+		t.Fatal("the second build was taken for a stuck one")
+	}
+	wantTemplateError(t, err)
+}
+
 // Every render of the broken site ends, with the error at its place in
 // the template, including renders whose first build Hugo left waiting
 // (the test goes on until it has seen two of those).
@@ -42,12 +63,8 @@ func TestErrorOnEveryPageEnds(t *testing.T) {
 	restarts := 0
 	const most = 30
 	for run := 0; run < most && restarts < 2; run++ {
-		cfg, err := settings.Load(settings.Options{Source: src, PublishDir: t.TempDir()})
-		if err != nil {
-			t.Fatal(err)
-		}
 		var log bytes.Buffer
-		_, err = render.Render(context.Background(), cfg, &log)
+		_, err := render.Render(context.Background(), load(t, src), &log)
 		wantTemplateError(t, err)
 		restarts += strings.Count(log.String(), again)
 	}
@@ -64,15 +81,7 @@ func TestSecondBuildFinishes(t *testing.T) {
 	src := brokenSite(t)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	for range 10 {
-		cfg, err := settings.Load(settings.Options{Source: src, PublishDir: t.TempDir()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		stuck, err := render.SecondBuild(cfg)
-		if stuck {
-			t.Fatal("the second build did not finish")
-		}
-		wantTemplateError(t, err)
+		wantSecondBuildEnds(t, src)
 	}
 }
 
@@ -87,13 +96,5 @@ func TestSlowSecondBuildFinishes(t *testing.T) {
 	sitetest.Edit(t, src, "layouts/page.html", `{{ define "main" }}`,
 		`{{ define "main" }}{{ if hasSuffix .File.BaseFileName "7" }}{{ .NoSuchField }}{{ else }}{{ range seq 100000 }}{{ end }}{{ end }}`)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	cfg, err := settings.Load(settings.Options{Source: src, PublishDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stuck, err := render.SecondBuild(cfg)
-	if stuck {
-		t.Fatal("the second build was taken for a stuck one")
-	}
-	wantTemplateError(t, err)
+	wantSecondBuildEnds(t, src)
 }
