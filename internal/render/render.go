@@ -34,6 +34,7 @@ import (
 	"github.com/gohugoio/hugo/deps"
 	"github.com/gohugoio/hugo/hugofs"
 	"github.com/gohugoio/hugo/hugolib"
+	"github.com/gohugoio/hugo/resources/page"
 	"github.com/spf13/afero"
 
 	"github.com/okcguide/guide/internal/diag"
@@ -288,7 +289,7 @@ func renderOnce(ctx context.Context, cfg *settings.Site, log io.Writer, base str
 		site.Params[k] = v
 	}
 	for _, s := range sites.Sites {
-		l, err := langOf(s, cfgs.Base.C.BaseURL.Path())
+		l, err := langOf(s, cfg, cfgs.Base.C.BaseURL.Path())
 		if err != nil {
 			return nil, err
 		}
@@ -383,7 +384,7 @@ func (f *copiedFile) Close() error {
 }
 
 // langOf reads what one language's web app manifest needs.
-func langOf(s *hugolib.Site, basePath string) (Lang, error) {
+func langOf(s *hugolib.Site, cfg *settings.Site, basePath string) (Lang, error) {
 	params := s.Params()
 	str := func(k string) string { v, _ := params[k].(string); return v }
 	l := Lang{
@@ -397,8 +398,12 @@ func langOf(s *hugolib.Site, basePath string) (Lang, error) {
 	for _, r := range refs {
 		ref, _ := r.(string)
 		p, err := s.GetPage(ref)
-		if err != nil || p == nil {
-			return l, &diag.Error{File: "hugo.toml", Msg: fmt.Sprintf("params.shortcuts: %q is not a page of the %s site", ref, l.Code)}
+		if err != nil || p == nil || p == page.NilPage { // Hugo's "no such page"
+			line := cfg.Line("languages", l.Code, "params", "shortcuts")
+			if line == 0 {
+				line = cfg.Line("params", "shortcuts")
+			}
+			return l, &diag.Error{File: settings.File, Line: line, Msg: fmt.Sprintf("params.shortcuts: %q is not a page of the %s site", ref, l.Code)}
 		}
 		l.Shortcuts = append(l.Shortcuts, Link{Title: p.Title(), Path: sitePath(basePath, p.RelPermalink())})
 	}
