@@ -13,7 +13,6 @@ import (
 	"github.com/pelletier/go-toml/v2"
 
 	"github.com/okcguide/guide/internal/diag"
-	"github.com/okcguide/guide/internal/settings"
 )
 
 // decodeFrontMatter parses p.fmText with Hugo's own decoders
@@ -110,7 +109,12 @@ func oneLine(s string) string {
 // fmValue returns the front matter value for key, matched without regard to
 // case as Hugo does.
 func (p *page) fmValue(key string) any {
-	return settings.Get(p.fm, key)
+	for k, v := range p.fm {
+		if strings.EqualFold(k, key) {
+			return v
+		}
+	}
+	return nil
 }
 
 // fmKeyLine is the file line where a top-level front matter key is set,

@@ -15,7 +15,6 @@ import (
 
 	"github.com/bep/logg"
 	"github.com/gohugoio/hugo/common/herrors"
-	"github.com/gohugoio/hugo/common/hmaps"
 	"github.com/gohugoio/hugo/common/loggers"
 	hconfig "github.com/gohugoio/hugo/config"
 	"github.com/gohugoio/hugo/config/allconfig"
@@ -136,36 +135,11 @@ func Load(opts Options) (*Site, error) {
 // Guide is the value at keys under [params.guide], each key matched in
 // any case as Hugo matches them, or nil when one is missing.
 func (s *Site) Guide(keys ...string) any {
-	return Get(s.Hugo.Base.Params, append([]string{"guide"}, keys...)...)
+	return s.Hugo.Base.Params.GetNested(append([]string{"guide"}, keys...)...)
 }
 
 // Line is the line of hugo.toml that sets the key at keys, like
 // Line("params", "guide", "budgets", "pageGzip"), or 0.
 func (s *Site) Line(keys ...string) int {
 	return diag.TOMLLine(s.file, keys...)
-}
-
-// Get follows keys through nested tables, matching each key without regard
-// to case, and returns nil when one is missing.
-func Get(m any, keys ...string) any {
-	v := m
-	for _, k := range keys {
-		var t map[string]any
-		switch m := v.(type) {
-		case map[string]any:
-			t = m
-		case hmaps.Params: // Hugo's config tables
-			t = m
-		default:
-			return nil
-		}
-		v = nil
-		for kk, vv := range t {
-			if strings.EqualFold(kk, k) {
-				v = vv
-				break
-			}
-		}
-	}
-	return v
 }
