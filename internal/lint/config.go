@@ -61,6 +61,9 @@ func lintConfig(site *settings.Site) (config, error) {
 	bad := func(key, want string) error {
 		return &diag.Error{File: settings.File, Line: site.Line("params", "guide", "lint", key), Rule: "config", Msg: "[params.guide.lint] " + key + " must be " + want}
 	}
+	if err := site.CheckKeys("lint", "maxGrade", "maxAgeDays"); err != nil {
+		return cfg, err
+	}
 	switch v := site.Guide("lint", "maxGrade").(type) {
 	case nil:
 	case int64:

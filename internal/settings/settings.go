@@ -7,14 +7,18 @@ package settings
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/bep/logg"
 	"github.com/gohugoio/hugo/common/herrors"
+	"github.com/gohugoio/hugo/common/hmaps"
 	"github.com/gohugoio/hugo/common/loggers"
 	hconfig "github.com/gohugoio/hugo/config"
 	"github.com/gohugoio/hugo/config/allconfig"
@@ -136,6 +140,25 @@ func Load(opts Options) (*Site, error) {
 // any case as Hugo matches them, or nil when one is missing.
 func (s *Site) Guide(keys ...string) any {
 	return s.Hugo.Base.Params.GetNested(append([]string{"guide"}, keys...)...)
+}
+
+// CheckKeys says which keys [params.guide.<table>] sets that are none of
+// known (matched in any case, as Hugo matches keys): each is an error at
+// its line of hugo.toml, so that a misspelt setting is not quietly left
+// at its default.
+func (s *Site) CheckKeys(table string, known ...string) error {
+	t, _ := s.Guide(table).(hmaps.Params)
+	var errs diag.List
+	for _, k := range slices.Sorted(maps.Keys(t)) {
+		if !slices.ContainsFunc(known, func(want string) bool { return strings.EqualFold(want, k) }) {
+			errs = append(errs, &diag.Error{File: File, Line: s.Line("params", "guide", table, k), Rule: "config",
+				Msg: fmt.Sprintf("[params.guide.%s] has no setting %q; its settings are %s", table, k, strings.Join(known, ", "))})
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
 }
 
 // Line is the line of hugo.toml that sets the key at keys, like

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"net/url"
 	"path"
 	"runtime"
@@ -809,6 +810,10 @@ func ParseBudgets(site *settings.Site) (Budgets, error) {
 		case int64:
 			*dst = v
 		case float64:
+			if v != math.Trunc(v) {
+				errs = append(errs, &diag.Error{File: settings.File, Line: line(),
+					Msg: fmt.Sprintf("params.guide.budgets: %s must be a whole number of bytes, like 14336, not %v", key, v)})
+			}
 			*dst = int64(v)
 		default:
 			errs = append(errs, &diag.Error{File: settings.File, Line: line(),
@@ -818,6 +823,9 @@ func ParseBudgets(site *settings.Site) (Budgets, error) {
 			errs = append(errs, &diag.Error{File: settings.File, Line: line(),
 				Msg: fmt.Sprintf("params.guide.budgets: %s must be 0 (no limit) or more", key)})
 		}
+	}
+	if err := site.CheckKeys("budgets", "pageGzip", "jsGzip", "precache"); err != nil {
+		errs = append(errs, err.(diag.List)...)
 	}
 	set("pagegzip", &b.PageGzip)
 	set("jsgzip", &b.JSGzip)
