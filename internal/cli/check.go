@@ -2,20 +2,16 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/okcguide/guide/internal/diag"
-	"github.com/okcguide/guide/internal/lint"
-	"github.com/okcguide/guide/internal/render"
-	"github.com/okcguide/guide/internal/settings"
-	"github.com/okcguide/guide/internal/structure"
+	"github.com/okcguide/guide/internal/pipeline"
 )
 
-// check runs the content linter and prints each problem as
+// check runs the content check (pipeline.Check) and prints each problem as
 // "path:line:col: rule: message" on stdout, errors and warnings sorted
 // together, then a one-line count on stderr. It exits 1 when there is an
 // error, 0 when there are only warnings or nothing.
@@ -31,34 +27,16 @@ func check(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	src, err := filepath.Abs(*source)
+	ctx, stop := interruptible()
+	defer stop()
+	res, err := pipeline.Check(ctx, *source, stderr)
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "guide check: interrupted")
+		return ExitInterrupted
+	}
 	if err != nil {
 		report(stderr, err)
 		return ExitFailed
-	}
-	// The rules on Hugo's model of the site need a render, into a
-	// temporary folder.
-	tmp, err := os.MkdirTemp("", "guide-check-")
-	if err != nil {
-		report(stderr, err)
-		return ExitFailed
-	}
-	defer os.RemoveAll(tmp)
-	cfg, err := settings.Load(settings.Options{Source: src, PublishDir: tmp})
-	if err != nil {
-		report(stderr, err)
-		return ExitFailed
-	}
-	res, err := lint.Run(lint.Options{Site: cfg})
-	if err != nil {
-		report(stderr, err)
-		return ExitFailed
-	}
-	if len(res.Errors) == 0 {
-		// One that fails reports why, as a build would.
-		if errs := checkStructure(cfg); len(errs) > 0 {
-			res.Errors = append(res.Errors, errs...)
-		}
 	}
 	all := append(append(diag.List{}, res.Errors...), res.Warnings...)
 	all.Sort()
@@ -77,14 +55,4 @@ func count(n int, what string) string {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
-}
-
-// checkStructure renders the site into its PublishDir and runs the rules
-// on Hugo's model of it (structure.Check).
-func checkStructure(cfg *settings.Site) diag.List {
-	site, err := render.Render(context.Background(), cfg, nil)
-	if err != nil {
-		return diag.AsList(err)
-	}
-	return structure.Check(site.Hugo, cfg.Source)
 }

@@ -73,7 +73,8 @@ func TestCheckUsage(t *testing.T) {
 	if code, _, stderr := run("check", "-h"); code != cli.ExitOK || !strings.Contains(stderr, "-source") {
 		t.Errorf("guide check -h: exit %d, stderr %q", code, stderr)
 	}
-	if code, _, stderr := run("check", "-source", t.TempDir()); code != cli.ExitFailed || !strings.Contains(stderr, "data/contacts.toml") {
+	// As guide build does, the first thing missing is named.
+	if code, _, stderr := run("check", "-source", t.TempDir()); code != cli.ExitFailed || !strings.Contains(stderr, "hugo.toml: missing") {
 		t.Errorf("guide check on an empty folder: exit %d, stderr %q", code, stderr)
 	}
 }
@@ -171,5 +172,18 @@ Read [the rules](nowhere.md).
 	want := `content/community.md:6:6: the link "nowhere.md" points to a page that does not exist`
 	if !strings.Contains(stdout, want) {
 		t.Errorf("stdout does not say %q:\n%s", want, stdout)
+	}
+}
+
+// guide check keeps the safeguards guide build has: a missing file every
+// page needs is named, before Hugo would fail on it somewhere deeper.
+func TestCheckNamesAMissingAsset(t *testing.T) {
+	src := sitetest.CopySite(t)
+	if err := os.Remove(filepath.Join(src, "assets", "js", "install.js")); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run("check", "-source", src)
+	if code != cli.ExitFailed || !strings.HasPrefix(stderr, "assets/js/install.js: missing") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }

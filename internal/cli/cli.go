@@ -31,7 +31,8 @@ const usage = `usage: guide <command> [flags]
 
 Commands:
   build   check the content, then render the guide into a folder (default public/)
-  check   check the content only: phone numbers, headings, links, plain words
+  check   check the content without building: phone numbers, headings, links,
+          plain words, front matter and translations (renders in a temporary folder)
   serve   live preview on localhost; rebuilds and reloads on every save
   version print the guide's version and the Hugo version it embeds
 

@@ -169,6 +169,51 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 	return sum, nil
 }
 
+// Check is guide check: the content check a build runs first, on the
+// same safeguards, without publishing. The linter runs; when it finds no
+// error, the site is rendered into a temporary folder, removed again, for
+// the rules on Hugo's model of it (package structure), whose errors, or
+// render's, join the linter's. Hugo's warnings go to log, if not nil. When
+// ctx is cancelled, Check returns ctx's error.
+func Check(ctx context.Context, source string, log io.Writer) (*lint.Result, error) {
+	src, err := filepath.Abs(source)
+	if err != nil {
+		return nil, err
+	}
+	if err := render.CheckSource(source); err != nil {
+		return nil, err
+	}
+	if err := precheck(src); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", "guide-check-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	cfg, err := settings.Load(settings.Options{Source: src, PublishDir: tmp, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	res, err := lint.Run(lint.Options{Site: cfg})
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil || len(res.Errors) > 0 {
+		return res, err
+	}
+	site, err := render.Render(ctx, cfg, log)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if err != nil {
+		res.Errors = append(res.Errors, diag.AsList(err)...)
+	} else {
+		res.Errors = append(res.Errors, structure.Check(site.Hugo, cfg.Source)...)
+	}
+	return res, nil
+}
+
 // requiredAssets are the source files every build reads.
 var requiredAssets = []string{"assets/css/main.css", "assets/js/register.js", "assets/js/install.js", offline.WorkerTemplate, offline.IconSource, offline.PreviewSource}
 
