@@ -102,7 +102,7 @@ func compare(ctx context.Context, src string, en, tr page.Page) diag.List {
 		errs = append(errs, &diag.Error{File: trFile, Line: 1, Rule: rule,
 			Msg: fmt.Sprintf("the shortcodes differ from %s: %q here, %q there", enFile, b, a)})
 	}
-	if a, b := len(listItemRe.FindAllString(en.RawContent(), -1)), len(listItemRe.FindAllString(tr.RawContent(), -1)); a != b {
+	if a, b := len(listItemRe.FindAllString(prose(en.RawContent()), -1)), len(listItemRe.FindAllString(prose(tr.RawContent()), -1)); a != b {
 		errs = append(errs, &diag.Error{File: trFile, Line: 1, Rule: rule,
 			Msg: fmt.Sprintf("%d list items where %s has %d", b, enFile, a)})
 	}
@@ -205,7 +205,7 @@ func checkFragments(ctx context.Context, src string, p page.Page) diag.List {
 	var errs diag.List
 	raw := p.RawContent()
 	first := firstLine(p, raw)
-	for _, m := range linkRe.FindAllStringSubmatchIndex(raw, -1) {
+	for _, m := range linkRe.FindAllStringSubmatchIndex(prose(raw), -1) {
 		dest := raw[m[2]:m[3]]
 		u, err := url.Parse(dest)
 		if err != nil || u.Fragment == "" || u.Scheme != "" || u.Host != "" {
@@ -256,6 +256,7 @@ var (
 	shortcodeRe   = regexp.MustCompile(`\{\{[<%]\s*([^>%]*?)\s*[>%]\}\}`)
 	listItemRe    = regexp.MustCompile(`(?m)^\s*(?:[-*+]|\d+\.) `)
 	headingLineRe = regexp.MustCompile(`(?m)^ {0,3}#{1,6}(?:[ \t]|$)`)
+	codeSpanRe    = regexp.MustCompile("`+[^`]*`+")
 )
 
 // headings lists p's content headings in order, from Hugo's Fragments,
@@ -276,8 +277,8 @@ func headings(ctx context.Context, p page.Page) []heading {
 	}
 	// Hugo's model has no source lines; the n-th heading line of the
 	// markdown is the n-th heading.
-	raw := p.RawContent()
-	first := firstLine(p, raw)
+	raw := prose(p.RawContent())
+	first := firstLine(p, p.RawContent())
 	ms := headingLineRe.FindAllStringIndex(raw, -1)
 	for i, m := range ms {
 		if i >= len(out) {
@@ -295,6 +296,55 @@ func headings(ctx context.Context, p page.Page) []heading {
 		}
 	}
 	return out
+}
+
+// prose is raw with the text of its code blocks and code spans blanked
+// out, line breaks kept, so that the scans for links, headings and list
+// items see only what markdown reads as such: a "# comment" in a fenced
+// shell example is not a heading. Shortcodes are left, as Hugo runs them
+// in code too.
+func prose(raw string) string {
+	lines := strings.SplitAfter(raw, "\n")
+	fence := "" // the open fence's run of ` or ~, or ""
+	for i, l := range lines {
+		t := strings.TrimLeft(l, " ")
+		if len(l)-len(t) <= 3 {
+			if run := fenceRun(t); run != "" && (fence == "" || strings.HasPrefix(run, fence) && strings.TrimSpace(t[len(run):]) == "") {
+				if fence == "" {
+					fence = run
+				} else {
+					fence = ""
+				}
+				lines[i] = blank(l)
+				continue
+			}
+		}
+		if fence != "" {
+			lines[i] = blank(l)
+			continue
+		}
+		lines[i] = codeSpanRe.ReplaceAllStringFunc(l, func(span string) string { return strings.Repeat(" ", len(span)) })
+	}
+	return strings.Join(lines, "")
+}
+
+// fenceRun is the run of three or more backticks or tildes that starts
+// line, or "".
+func fenceRun(line string) string {
+	if line == "" || line[0] != '`' && line[0] != '~' {
+		return ""
+	}
+	n := len(line) - len(strings.TrimLeft(line, line[:1]))
+	if n < 3 {
+		return ""
+	}
+	return line[:n]
+}
+
+// blank is line with every character but its line break made a space.
+func blank(line string) string {
+	body := strings.TrimRight(line, "\r\n")
+	return strings.Repeat(" ", len(body)) + line[len(body):]
 }
 
 // shortcodes lists the shortcode calls in raw, sorted, spacing normalised.
