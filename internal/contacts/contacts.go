@@ -60,9 +60,9 @@ type Contacts struct {
 	Source map[string]string `toml:"source"`
 	// Check is nil until a person records one.
 	Check *Check `toml:"check"`
-	// FactsLine is the line a problem with the facts is reported at: the
-	// check's date when a person has recorded one, else [source].
-	FactsLine int `toml:"-"`
+	// SourceLine and CheckLine are the lines of [source] and of the
+	// check's date (0 without a check), for messages about them.
+	SourceLine, CheckLine int `toml:"-"`
 }
 
 // Numbers returns the phone numbers by the name of their table, the name
@@ -118,7 +118,6 @@ func Load(src string) (*Contacts, error) {
 	need(c.Organization.Name != "", "[%s] needs name, the department that answers the line", "organization")
 	need(c.Organization.AreaServed != "", "[%s] needs areaServed, the city the department serves", "organization")
 	need(strings.HasPrefix(c.Website.URL, "https://"), "[%s] needs a url starting with https://", "website")
-	need(len(c.Source) > 0, "[%s] needs where the facts come from, in each language (en = \"…\")", "source")
 	if c.Check != nil {
 		need(strings.TrimSpace(c.Check.By) != "", "[%s] needs by: who checked the facts", "check")
 		need(strings.TrimSpace(c.Check.Against) != "", "[%s] needs against: what the facts were checked against, like the department's official website", "check")
@@ -129,9 +128,9 @@ func Load(src string) (*Contacts, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	c.FactsLine = max(diag.TOMLLine(data, "source"), 1)
+	c.SourceLine = max(diag.TOMLLine(data, "source"), 1)
 	if c.Check != nil {
-		c.FactsLine = max(diag.TOMLLine(data, "check", "date"), 1)
+		c.CheckLine = max(diag.TOMLLine(data, "check", "date"), 1)
 	}
 	return &c, nil
 }

@@ -131,20 +131,21 @@ func checkArchive(t *testing.T, name, rule string) {
 	}
 }
 
-func TestPhoneText(t *testing.T)     { checkArchive(t, "phone-text", "phone-text") }
-func TestPhoneMismatch(t *testing.T) { checkArchive(t, "phone-mismatch", "phone-mismatch") }
-func TestHeadings(t *testing.T)      { checkArchive(t, "headings", "headings") }
-func TestLinkText(t *testing.T)      { checkArchive(t, "link-text", "link-text") }
-func TestLinkTarget(t *testing.T)    { checkArchive(t, "link-target", "link-target") }
-func TestFrontMatter(t *testing.T)   { checkArchive(t, "front-matter", "front-matter") }
-func TestRawHTML(t *testing.T)       { checkArchive(t, "raw-html", "raw-html") }
-func TestGrade(t *testing.T)         { checkArchive(t, "grade", "grade") }
-func TestStale(t *testing.T)         { checkArchive(t, "stale", "stale") }
-func TestShortcode(t *testing.T)     { checkArchive(t, "shortcode", "shortcode") }
-func TestUnconfirmed(t *testing.T)   { checkArchive(t, "unconfirmed", "unconfirmed") }
-func TestContacts(t *testing.T)      { checkArchive(t, "contacts", "contacts") }
-func TestDecision(t *testing.T)      { checkArchive(t, "decision", "decision") }
-func TestDecisionGrade(t *testing.T) { checkArchive(t, "decision-grade", "grade") }
+func TestPhoneText(t *testing.T)       { checkArchive(t, "phone-text", "phone-text") }
+func TestPhoneMismatch(t *testing.T)   { checkArchive(t, "phone-mismatch", "phone-mismatch") }
+func TestHeadings(t *testing.T)        { checkArchive(t, "headings", "headings") }
+func TestLinkText(t *testing.T)        { checkArchive(t, "link-text", "link-text") }
+func TestLinkTarget(t *testing.T)      { checkArchive(t, "link-target", "link-target") }
+func TestFrontMatter(t *testing.T)     { checkArchive(t, "front-matter", "front-matter") }
+func TestRawHTML(t *testing.T)         { checkArchive(t, "raw-html", "raw-html") }
+func TestGrade(t *testing.T)           { checkArchive(t, "grade", "grade") }
+func TestStale(t *testing.T)           { checkArchive(t, "stale", "stale") }
+func TestShortcode(t *testing.T)       { checkArchive(t, "shortcode", "shortcode") }
+func TestUnconfirmed(t *testing.T)     { checkArchive(t, "unconfirmed", "unconfirmed") }
+func TestContacts(t *testing.T)        { checkArchive(t, "contacts", "contacts") }
+func TestContactsChecked(t *testing.T) { checkArchive(t, "contacts-checked", "contacts") }
+func TestDecision(t *testing.T)        { checkArchive(t, "decision", "decision") }
+func TestDecisionGrade(t *testing.T)   { checkArchive(t, "decision-grade", "grade") }
 
 // The file rule needs bytes a txtar file cannot hold well.
 func TestFileRule(t *testing.T) {

@@ -23,20 +23,21 @@ func (l *linter) checkStale(p *page) {
 
 // checkFacts warns while nobody has confirmed the contact facts, and when
 // a recorded check is due again. It also needs where the facts come from
-// in every language the site has, since every page says it.
+// ([source]) in every language the site has, since every page says it:
+// this is the one place that rule is checked.
 func (l *linter) checkFacts() {
 	f := l.phones.facts
 	for lang := range l.cfg.Langs {
 		if strings.TrimSpace(f.Source[lang]) == "" {
-			l.errorAt(contacts.File, f.FactsLine, 1, "contacts", "[source] needs %s = \"…\": where the facts come from, in that language, for its pages", lang)
+			l.errorAt(contacts.File, f.SourceLine, 1, "contacts", "[source] needs %s = \"…\": where the facts come from, in that language, for its pages", lang)
 		}
 	}
 	checked, ok := f.Checked()
 	if !ok {
-		l.warnAt(contacts.File, f.FactsLine, 1, "unconfirmed", "nobody has confirmed the contact facts, so every page says so: confirm the number %s, its hours and online reporting with the police department's official site, then record the check in [check] (see \"Before you publish\" in README.md)", f.NonEmergency.Display)
+		l.warnAt(contacts.File, f.SourceLine, 1, "unconfirmed", "nobody has confirmed the contact facts, so every page says so: confirm the number %s, its hours and online reporting with the police department's official site, then record the check in [check] (see \"Before you publish\" in README.md)", f.NonEmergency.Display)
 		return
 	}
-	l.checkAge(contacts.File, f.FactsLine, "[check] date", checked, "the contact facts")
+	l.checkAge(contacts.File, f.CheckLine, "[check] date", checked, "the contact facts")
 }
 
 func (l *linter) checkAge(file string, line int, key string, verified time.Time, what string) {
