@@ -85,7 +85,7 @@ func Load(site Site) (*Guide, error) {
 	if err := diag.DecodeTOML(File, data, &g, "decision", nil); err != nil {
 		return nil, err
 	}
-	c := &checker{site: site, lines: tableLines(string(data))}
+	c := &checker{site: site, lines: tableLines(data)}
 	c.check(&g)
 	if len(c.errs) > 0 {
 		c.errs.Sort()
@@ -314,20 +314,19 @@ type lines struct {
 	outcomes  []int   // line of each [[outcome]]
 }
 
-func tableLines(data string) lines {
-	var l lines
-	for i, line := range strings.Split(data, "\n") {
-		t := strings.TrimSpace(line)
-		switch {
-		case t == "[[question]]":
-			l.questions = append(l.questions, i+1)
+func tableLines(data []byte) lines {
+	l := lines{start: diag.TOMLLine(data, "start")}
+	for _, t := range diag.TOMLTables(data) {
+		switch strings.Join(t.Path, ".") {
+		case "question":
+			l.questions = append(l.questions, t.Line)
 			l.answers = append(l.answers, nil)
-		case t == "[[question.answer]]" && len(l.answers) > 0:
-			l.answers[len(l.answers)-1] = append(l.answers[len(l.answers)-1], i+1)
-		case t == "[[outcome]]":
-			l.outcomes = append(l.outcomes, i+1)
-		case l.start == 0 && strings.HasPrefix(t, "start") && strings.HasPrefix(strings.TrimSpace(t[len("start"):]), "="):
-			l.start = i + 1
+		case "question.answer":
+			if n := len(l.answers); n > 0 {
+				l.answers[n-1] = append(l.answers[n-1], t.Line)
+			}
+		case "outcome":
+			l.outcomes = append(l.outcomes, t.Line)
 		}
 	}
 	return l

@@ -75,6 +75,36 @@ func TOMLLine(data []byte, path ...string) int {
 	return 0
 }
 
+// TOMLTable is a table or array-of-tables header of a TOML document: its
+// key path and its 1-based line.
+type TOMLTable struct {
+	Path []string
+	Line int
+}
+
+// TOMLTables lists the table and array-of-tables headers of data in order,
+// as far as data parses.
+func TOMLTables(data []byte) []TOMLTable {
+	var p unstable.Parser
+	p.Reset(data)
+	var out []TOMLTable
+	for p.NextExpression() {
+		e := p.Expression()
+		if e.Kind != unstable.Table && e.Kind != unstable.ArrayTable {
+			continue
+		}
+		t := TOMLTable{}
+		var at unstable.Range
+		for it := e.Key(); it.Next(); {
+			t.Path = append(t.Path, string(it.Node().Data))
+			at = it.Node().Raw
+		}
+		t.Line = 1 + bytes.Count(data[:at.Offset], []byte("\n"))
+		out = append(out, t)
+	}
+	return out
+}
+
 func equalFold(a, b []string) bool {
 	if len(a) != len(b) {
 		return false
