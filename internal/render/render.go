@@ -33,6 +33,7 @@ import (
 	"github.com/gohugoio/hugo/config"
 	"github.com/gohugoio/hugo/deps"
 	"github.com/gohugoio/hugo/hugofs"
+	"github.com/gohugoio/hugo/hugofs/files"
 	"github.com/gohugoio/hugo/hugolib"
 	"github.com/gohugoio/hugo/resources/page"
 	"github.com/spf13/afero"
@@ -42,8 +43,9 @@ import (
 )
 
 // Inputs lists what, under the source folder, a build reads: the config
-// file first, then the folders.
-var Inputs = []string{"hugo.toml", "content", "layouts", "assets", "data", "i18n"}
+// file first, then Hugo's component folders (content, layouts, static and
+// the rest), whether or not the site has each.
+var Inputs = append([]string{settings.File}, files.ComponentFolders...)
 
 // Site is what the render produced, for later stages.
 type Site struct {
