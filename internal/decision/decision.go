@@ -10,10 +10,11 @@ package decision
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/okcguide/guide/internal/diag"
@@ -173,7 +174,7 @@ func (c *checker) check(g *Guide) {
 		c.text(line, o.Title, "outcome "+o.ID, "title", false)
 		c.text(line, o.Text, "outcome "+o.ID, "text", false)
 		if !c.site.Calls[o.Call] {
-			c.errorf(line, "outcome %s: call = %q must name a number in data/contacts.toml (%s)", o.ID, o.Call, strings.Join(sortedKeys(c.site.Calls), ", "))
+			c.errorf(line, "outcome %s: call = %q must name a number in data/contacts.toml (%s)", o.ID, o.Call, strings.Join(slices.Sorted(maps.Keys(c.site.Calls)), ", "))
 		}
 		if o.Link != "" {
 			if _, err := os.Stat(filepath.Join(c.site.Source, "content", filepath.FromSlash(o.Link)+".md")); err != nil {
@@ -294,15 +295,6 @@ func (g *Guide) Paths() [][]Step {
 	}
 	walk(g.Start, nil)
 	return out
-}
-
-func sortedKeys(m map[string]bool) []string {
-	var keys []string
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // lines records where each table of the file starts, so that problems are

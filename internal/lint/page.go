@@ -2,9 +2,11 @@ package lint
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -197,32 +199,14 @@ func (l *linter) checkShortcode(p *page, s shortcode) {
 	case s.inline:
 		l.errorAt(p.rel, line, col, "shortcode", "inline shortcode %q: inline shortcodes are turned off; add a file in layouts/_shortcodes/ instead", s.name)
 	case !l.shortcodes[s.name]:
-		l.errorAt(p.rel, line, col, "shortcode", "unknown shortcode %q: there is no file for it in layouts/_shortcodes/ (known: %s)", s.name, l.knownShortcodes())
+		l.errorAt(p.rel, line, col, "shortcode", "unknown shortcode %q: there is no file for it in layouts/_shortcodes/ (known: %s)", s.name, strings.Join(slices.Sorted(maps.Keys(l.shortcodes)), ", "))
 	case s.name == "phone":
 		if len(s.params) == 0 {
 			l.errorAt(p.rel, line, col, "shortcode", `the phone shortcode needs a contact name, like {{< phone "nonEmergency" >}}`)
 		} else if !l.phones.tables[s.params[0]] {
-			l.errorAt(p.rel, line, col, "shortcode", "the phone shortcode names %q, which is not a number in data/contacts.toml (%s)", s.params[0], l.phoneTables())
+			l.errorAt(p.rel, line, col, "shortcode", "the phone shortcode names %q, which is not a number in data/contacts.toml (%s)", s.params[0], strings.Join(slices.Sorted(maps.Keys(l.phones.tables)), ", "))
 		}
 	}
-}
-
-func (l *linter) knownShortcodes() string {
-	var names []string
-	for n := range l.shortcodes {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return strings.Join(names, ", ")
-}
-
-func (l *linter) phoneTables() string {
-	var names []string
-	for n := range l.phones.tables {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return strings.Join(names, ", ")
 }
 
 func lineStarts(data []byte) []int {
