@@ -16,7 +16,7 @@ import (
 
 	"github.com/okcguide/guide/internal/diag"
 	"github.com/okcguide/guide/internal/pipeline"
-	"github.com/okcguide/guide/internal/render"
+	"github.com/okcguide/guide/internal/settings"
 )
 
 // Exit codes.
@@ -75,7 +75,7 @@ func build(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if *baseURL != "" {
-		if err := render.CheckBaseURL(*baseURL); err != nil {
+		if err := settings.CheckBaseURL(*baseURL); err != nil {
 			fmt.Fprintf(stderr, "guide build: -base-url: %v\n", err)
 			return ExitUsage
 		}

@@ -107,16 +107,11 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := render.CheckSource(opts.Source); err != nil {
+	if err := settings.CheckSource(opts.Source); err != nil {
 		return nil, err
 	}
 	if err := checkDestination(src, dest); err != nil {
 		return nil, err
-	}
-	if opts.BaseURL != "" {
-		if err := render.CheckBaseURL(opts.BaseURL); err != nil {
-			return nil, &diag.Error{File: "-base-url", Msg: err.Error()}
-		}
 	}
 	if err := precheck(src); err != nil {
 		return nil, err
@@ -180,7 +175,7 @@ func Check(ctx context.Context, source string, log io.Writer) (*lint.Result, err
 	if err != nil {
 		return nil, err
 	}
-	if err := render.CheckSource(source); err != nil {
+	if err := settings.CheckSource(source); err != nil {
 		return nil, err
 	}
 	if err := precheck(src); err != nil {

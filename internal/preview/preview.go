@@ -44,6 +44,7 @@ import (
 	"github.com/okcguide/guide/internal/diag"
 	"github.com/okcguide/guide/internal/pipeline"
 	"github.com/okcguide/guide/internal/render"
+	"github.com/okcguide/guide/internal/settings"
 )
 
 // defaultDebounce is how long the server waits after the last change to
@@ -139,8 +140,8 @@ func Run(ctx context.Context, ln net.Listener, opts Options) error {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(filepath.Join(src, "hugo.toml")); err != nil {
-		return &diag.Error{File: filepath.Join(opts.Source, "hugo.toml"), Msg: "missing: is -source the guide's folder?"}
+	if err := settings.CheckSource(src); err != nil {
+		return err
 	}
 	if opts.Stdout == nil {
 		opts.Stdout = io.Discard

@@ -2,67 +2,13 @@ package render_test
 
 import (
 	"context"
-	"flag"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"golang.org/x/tools/txtar"
 
 	"github.com/okcguide/guide/internal/render"
 	"github.com/okcguide/guide/internal/settings"
 	"github.com/okcguide/guide/internal/sitetest"
 )
-
-var update = flag.Bool("update", false, "rewrite the want files in testdata/*.txtar")
-
-// TestCheckBaseURL checks each address in testdata/base-url.txtar's urls
-// file and compares what CheckBaseURL says with its want file; run with
-// -update to rewrite it. Addresses in the good file must be accepted.
-func TestCheckBaseURL(t *testing.T) {
-	file := filepath.Join("testdata", "base-url.txtar")
-	a, err := txtar.ParseFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got strings.Builder
-	var want string
-	for i, f := range a.Files {
-		switch f.Name {
-		case "good":
-			for _, u := range strings.Fields(string(f.Data)) {
-				if err := render.CheckBaseURL(u); err != nil {
-					t.Errorf("%s is a good base URL, but: %v", u, err)
-				}
-			}
-		case "bad":
-			for _, u := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
-				err := render.CheckBaseURL(u)
-				if err == nil {
-					t.Errorf("%q is accepted", u)
-					continue
-				}
-				fmt.Fprintf(&got, "%s\n", err)
-			}
-		case "want":
-			want = string(f.Data)
-			if *update {
-				a.Files[i].Data = []byte(got.String())
-			}
-		}
-	}
-	if *update {
-		if err := os.WriteFile(file, txtar.Format(a), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if got.String() != want {
-		t.Errorf("%s: the errors differ from want (run with -update after a deliberate change)\n got:\n%s\nwant:\n%s", file, got.String(), want)
-	}
-}
 
 // renderSite reads the settings of the site in src, as a build with the
 // -base-url baseURL would, and renders it into a new folder.

@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -82,38 +81,6 @@ type Link struct {
 	Path  string
 }
 
-// CheckBaseURL says what is wrong with a base URL given to the build: it
-// must be an absolute http or https address that ends in "/", like
-// https://example.org/okc/guide/. The guide's links stay relative; the
-// base makes the addresses that must be absolute (canonical links,
-// hreflang alternates, sitemaps, link previews).
-func CheckBaseURL(s string) error {
-	u, err := url.Parse(s)
-	switch {
-	case err != nil:
-		return fmt.Errorf("%q is not a URL: %v", s, err)
-	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
-		return fmt.Errorf("%q must be an absolute http or https address, like https://example.org/okc/guide/", s)
-	case u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "#"):
-		return fmt.Errorf("%q must not have a query or fragment", s)
-	case !strings.HasSuffix(u.Path, "/"):
-		return fmt.Errorf("%q must end in / (the guide's folder), like %s/", s, s)
-	}
-	return nil
-}
-
-// CheckSource says what is wrong with source as a site's source folder:
-// that it is not a folder, or has no hugo.toml.
-func CheckSource(source string) error {
-	if fi, err := os.Stat(source); err != nil || !fi.IsDir() {
-		return &diag.Error{File: source, Msg: "the source directory does not exist"}
-	}
-	if _, err := os.Stat(filepath.Join(source, "hugo.toml")); err != nil {
-		return &diag.Error{File: "hugo.toml", Msg: "missing: the source directory has no hugo.toml (is -source the guide's folder?)"}
-	}
-	return nil
-}
-
 // Render renders the site its settings describe into their PublishDir,
 // which should be empty or absent: a build that Hugo stops and that then
 // does not finish is started over from an empty PublishDir (see
@@ -121,12 +88,7 @@ func CheckSource(source string) error {
 // cancelled, Hugo renders no more pages than those under way, and Render
 // returns ctx's error.
 func Render(ctx context.Context, cfg *settings.Site, log io.Writer) (*Site, error) {
-	base := cfg.Hugo.Base.BaseURL
-	if base == "/" || base == "" {
-		base = ""
-	} else if err := CheckBaseURL(base); err != nil {
-		return nil, &diag.Error{File: "hugo.toml", Line: cfg.Line("baseURL"), Msg: "baseURL " + err.Error() + `; or "/" when the guide's address is not known`}
-	}
+	base := cfg.BaseURL
 	site, err := renderOnce(ctx, cfg, log, base, graces[0])
 	if ctx.Err() != nil {
 		return nil, ctx.Err()

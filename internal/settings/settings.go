@@ -1,8 +1,9 @@
 // Package settings reads the site's hugo.toml once per build, through
 // Hugo's own config loader, and hands each stage what it needs from it:
 // Hugo's configuration for render; the languages, the markdown setup
-// ([markup]) and [params.guide.lint] for lint; and any key's line in
-// hugo.toml, for error messages.
+// ([markup]) and [params.guide.lint] for lint; the guide's address, checked
+// (CheckBaseURL); and any key's line in hugo.toml, for error messages.
+// CheckSource says whether a folder is a site's source at all.
 package settings
 
 import (
@@ -10,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -59,6 +61,9 @@ type Site struct {
 	// Markdown is Hugo's markdown converter, set up by [markup] as Hugo
 	// sets it up to render pages.
 	Markdown converter.Provider
+	// BaseURL is the guide's public address (absolute, ending in /) from
+	// Options.BaseURL or hugo.toml, or "" when baseURL is "/": not known.
+	BaseURL string
 
 	file []byte // hugo.toml as it is
 }
@@ -112,6 +117,18 @@ func Load(opts Options) (*Site, error) {
 		return nil, e
 	}
 	s := &Site{Source: opts.Source, PublishDir: cfgs.LoadingInfo.BaseConfig.PublishDir, Hugo: cfgs, DefaultLang: "en", file: data}
+	switch base := cfgs.Base.BaseURL; {
+	case opts.BaseURL != "":
+		if err := CheckBaseURL(opts.BaseURL); err != nil {
+			return nil, &diag.Error{File: "-base-url", Msg: err.Error()}
+		}
+		s.BaseURL = opts.BaseURL
+	case base != "/" && base != "":
+		if err := CheckBaseURL(base); err != nil {
+			return nil, &diag.Error{File: File, Line: s.Line("baseURL"), Msg: "baseURL " + err.Error() + `; or "/" when the guide's address is not known`}
+		}
+		s.BaseURL = base
+	}
 	if !filepath.IsAbs(s.PublishDir) {
 		s.PublishDir = filepath.Join(opts.Source, s.PublishDir)
 	}
@@ -134,6 +151,38 @@ func Load(opts Options) (*Site, error) {
 		return nil, &diag.Error{File: File, Rule: "config", Msg: "[markup] names no markdown handler"}
 	}
 	return s, nil
+}
+
+// CheckBaseURL says what is wrong with a base URL given to the build: it
+// must be an absolute http or https address that ends in "/", like
+// https://example.org/okc/guide/. The guide's links stay relative; the
+// base makes the addresses that must be absolute (canonical links,
+// hreflang alternates, sitemaps, link previews).
+func CheckBaseURL(s string) error {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%q is not a URL: %v", s, err)
+	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
+		return fmt.Errorf("%q must be an absolute http or https address, like https://example.org/okc/guide/", s)
+	case u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "#"):
+		return fmt.Errorf("%q must not have a query or fragment", s)
+	case !strings.HasSuffix(u.Path, "/"):
+		return fmt.Errorf("%q must end in / (the guide's folder), like %s/", s, s)
+	}
+	return nil
+}
+
+// CheckSource says what is wrong with source as a site's source folder:
+// that it is not a folder, or has no hugo.toml.
+func CheckSource(source string) error {
+	if fi, err := os.Stat(source); err != nil || !fi.IsDir() {
+		return &diag.Error{File: source, Msg: "the source directory does not exist"}
+	}
+	if _, err := os.Stat(filepath.Join(source, File)); err != nil {
+		return &diag.Error{File: File, Msg: "missing: the source directory has no hugo.toml (is -source the guide's folder?)"}
+	}
+	return nil
 }
 
 // Guide is the value at keys under [params.guide], each key matched in
