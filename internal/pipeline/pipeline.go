@@ -306,7 +306,9 @@ func finish(ctx context.Context, cfg *settings.Site, site *render.Site, budgets 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	sum := &Summary{CSP: str(site.Params["csp"])}
+	// The default language's [params], as Hugo merged them.
+	params := site.Hugo.Sites[0].Params()
+	sum := &Summary{CSP: str(params["csp"])}
 	var precache []string
 	var manifests []offline.Manifest
 	for _, l := range site.Langs {
@@ -321,9 +323,9 @@ func finish(ctx context.Context, cfg *settings.Site, site *render.Site, budgets 
 		Dir:             cfg.PublishDir,
 		Files:           site.Files,
 		Manifests:       manifests,
-		ThemeColor:      str(site.Params["themecolor"]),
-		BackgroundColor: str(site.Params["backgroundcolor"]),
-		CSP:             str(site.Params["csp"]),
+		ThemeColor:      str(params["themecolor"]),
+		BackgroundColor: str(params["backgroundcolor"]),
+		CSP:             sum.CSP,
 		Minify:          shrink.Minify,
 		Preview:         opts.Preview,
 	})

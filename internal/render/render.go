@@ -48,8 +48,6 @@ var Inputs = append([]string{settings.File}, files.ComponentFolders...)
 
 // Site is what the render produced, for later stages.
 type Site struct {
-	// Params is the site's [params] table.
-	Params map[string]any
 	// BaseURL is the guide's public address (absolute, ending in /), or ""
 	// when the build does not know where the guide will live.
 	BaseURL string
@@ -248,10 +246,7 @@ func renderOnce(ctx context.Context, cfg *settings.Site, log io.Writer, base str
 		return nil, convert(src, capture, fmt.Errorf("logged %d error(s)", n))
 	}
 
-	site := &Site{Params: map[string]any{}, BaseURL: base, Hugo: sites, Files: written.copies}
-	for k, v := range sites.Sites[0].Params() {
-		site.Params[k] = v
-	}
+	site := &Site{BaseURL: base, Hugo: sites, Files: written.copies}
 	for _, s := range sites.Sites {
 		l, err := langOf(s, cfg, cfgs.Base.C.BaseURL.Path())
 		if err != nil {
