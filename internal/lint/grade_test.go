@@ -131,7 +131,7 @@ func TestConfig(t *testing.T) {
 	}
 	count := func(rule string) int {
 		t.Helper()
-		res, err := Run(Options{Source: src, Now: testClock})
+		res, err := runOn(src, testClock)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -165,7 +165,7 @@ func TestConfig(t *testing.T) {
 		{"maxAgeDays = 365", "maxAgeDays = [", "hugo.toml:"},
 	} {
 		setConfig(tc.old, tc.new)
-		_, err := Run(Options{Source: src, Now: testClock})
+		_, err := runOn(src, testClock)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want an error with %q", tc.new, err, tc.want)
 		}

@@ -60,14 +60,10 @@ const warningPrefix = "warning: "
 
 // Options configures one run of the linter.
 type Options struct {
-	// Source is the site's source directory (with hugo.toml and content/),
-	// when Site is nil.
-	Source string
+	// Site is the site's settings, read once for the whole build.
+	Site *settings.Site
 	// Now is the clock for the stale rule; zero means time.Now().
 	Now time.Time
-	// Site is the site's settings, read once for the whole build; nil
-	// reads them from Source.
-	Site *settings.Site
 }
 
 // Result is what one run found, each list sorted by file, line and column.
@@ -84,15 +80,6 @@ func Run(opts Options) (*Result, error) {
 		now = time.Now()
 	}
 	site := opts.Site
-	if site == nil {
-		src, err := filepath.Abs(opts.Source)
-		if err != nil {
-			return nil, err
-		}
-		if site, err = settings.Load(settings.Options{Source: src}); err != nil {
-			return nil, err
-		}
-	}
 	src := site.Source
 	cfg, err := lintConfig(site)
 	if err != nil {

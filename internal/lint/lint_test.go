@@ -13,6 +13,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/okcguide/guide/internal/diag"
+	"github.com/okcguide/guide/internal/settings"
 	"github.com/okcguide/guide/internal/sitetest"
 )
 
@@ -62,6 +63,16 @@ var nowLine = regexp.MustCompile(`(?m)^now: (\d{4}-\d\d-\d\d)$`)
 // It also checks what the fixture's file names promise: each
 // content/bad*.md gets at least one problem from rule, and each
 // content/good*.md gets no problem at all.
+// runOn reads the settings of the site in src, as a build does, and lints
+// it with the clock at now (zero: time.Now()).
+func runOn(src string, now time.Time) (*Result, error) {
+	site, err := settings.Load(settings.Options{Source: src})
+	if err != nil {
+		return nil, err
+	}
+	return Run(Options{Site: site, Now: now})
+}
+
 func checkArchive(t *testing.T, name, rule string) {
 	t.Helper()
 	file := filepath.Join("testdata", name+".txtar")
@@ -73,7 +84,7 @@ func checkArchive(t *testing.T, name, rule string) {
 	if m := nowLine.FindSubmatch(a.Comment); m != nil {
 		now, _ = time.Parse(time.DateOnly, string(m[1]))
 	}
-	res, err := Run(Options{Source: fixtureSite(t, a), Now: now})
+	res, err := runOn(fixtureSite(t, a), now)
 	if err != nil {
 		t.Fatalf("the linter failed: %v", err)
 	}
@@ -161,7 +172,7 @@ func TestFileRule(t *testing.T) {
 	if err := os.Symlink(filepath.Join(dir, "nowhere.md"), filepath.Join(dir, "content", "bad-link.md")); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(Options{Source: dir, Now: testClock})
+	res, err := runOn(dir, testClock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +197,7 @@ func TestRealContentIsClean(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(Options{Source: src})
+	res, err := runOn(src, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +226,7 @@ func TestOutputIsDeterministic(t *testing.T) {
 	dir := fixtureSite(t, a)
 	var first []byte
 	for i := range 5 {
-		res, err := Run(Options{Source: dir, Now: testClock})
+		res, err := runOn(dir, testClock)
 		if err != nil {
 			t.Fatal(err)
 		}
