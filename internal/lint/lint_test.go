@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -53,16 +54,11 @@ func fixtureSite(t *testing.T, a *txtar.Archive) string {
 	return dir
 }
 
-var nowLine = regexp.MustCompile(`(?m)^now: (\d{4}-\d\d-\d\d)$`)
+var (
+	nowLine  = regexp.MustCompile(`(?m)^now: (\d{4}-\d\d-\d\d)$`)
+	ruleLine = regexp.MustCompile(`(?m)^rule: (\S+)$`)
+)
 
-// checkArchive lints the site in testdata/<name>.txtar and compares every
-// reported line with the archive's "want" file. Lines of the page-wide
-// and site-wide rules (stale, grade and unconfirmed) are only compared when they are the rule under
-// test, so other fixtures need no dates and may be short and odd.
-//
-// It also checks what the fixture's file names promise: each
-// content/bad*.md gets at least one problem from rule, and each
-// content/good*.md gets no problem at all.
 // runOn reads the settings of the site in src, as a build does, and lints
 // it with the clock at now (zero: time.Now()).
 func runOn(src string, now time.Time) (*Result, error) {
@@ -73,90 +69,67 @@ func runOn(src string, now time.Time) (*Result, error) {
 	return Run(Options{Site: site, Now: now})
 }
 
-func checkArchive(t *testing.T, name, rule string) {
-	t.Helper()
-	file := filepath.Join("testdata", name+".txtar")
-	a, err := txtar.ParseFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := testClock
-	if m := nowLine.FindSubmatch(a.Comment); m != nil {
-		now, _ = time.Parse(time.DateOnly, string(m[1]))
-	}
-	res, err := runOn(fixtureSite(t, a), now)
-	if err != nil {
-		t.Fatalf("the linter failed: %v", err)
-	}
-	all := append(append(diag.List{}, res.Errors...), res.Warnings...)
-	all.Sort()
-	var got []string
-	for _, e := range all {
-		if (e.Rule == "stale" || e.Rule == "grade" || e.Rule == "unconfirmed") && e.Rule != rule {
-			continue
+// TestFixtures lints the site in each testdata/NAME.txtar and compares
+// every reported line with the archive's "want" file (-update rewrites
+// it). The rule under test is NAME, or the one a "rule: RULE" line of the
+// comment names; a "now: DATE" line sets the clock. Lines of the page-wide
+// and site-wide rules (stale, grade and unconfirmed) are only compared
+// when they are the rule under test, so other fixtures need no dates and
+// may be short and odd.
+//
+// It also checks what the fixture's file names promise: each
+// content/bad*.md gets at least one problem from the rule, and each
+// content/good*.md gets no problem at all.
+func TestFixtures(t *testing.T) {
+	sitetest.Fixtures(t, filepath.Join("testdata", "*.txtar"), *update, func(t *testing.T, comment []byte, files *txtar.Archive) string {
+		rule := path.Base(t.Name())
+		if m := ruleLine.FindSubmatch(comment); m != nil {
+			rule = string(m[1])
 		}
-		got = append(got, e.Error())
-	}
-	gotText := strings.Join(got, "\n")
-	if gotText != "" {
-		gotText += "\n"
-	}
-	var want []byte
-	for i, f := range a.Files {
-		if f.Name == "want" {
-			want = f.Data
-			if *update {
-				a.Files[i].Data = []byte(gotText)
-				if err := os.WriteFile(file, txtar.Format(a), 0o644); err != nil {
-					t.Fatal(err)
+		now := testClock
+		if m := nowLine.FindSubmatch(comment); m != nil {
+			now, _ = time.Parse(time.DateOnly, string(m[1]))
+		}
+		res, err := runOn(fixtureSite(t, files), now)
+		if err != nil {
+			t.Fatalf("the linter failed: %v", err)
+		}
+		all := append(append(diag.List{}, res.Errors...), res.Warnings...)
+		all.Sort()
+		var got []string
+		for _, e := range all {
+			if (e.Rule == "stale" || e.Rule == "grade" || e.Rule == "unconfirmed") && e.Rule != rule {
+				continue
+			}
+			got = append(got, e.Error())
+		}
+		for _, f := range files.Files {
+			base := filepath.Base(f.Name)
+			if !strings.HasPrefix(f.Name, "content/") {
+				continue
+			}
+			var mine, ofRule int
+			for _, line := range got {
+				if strings.HasPrefix(line, f.Name+":") {
+					mine++
+					if strings.Contains(line, ": "+rule+": ") {
+						ofRule++
+					}
 				}
 			}
-		}
-	}
-	if want == nil {
-		t.Fatalf("%s has no want file", file)
-	}
-	if !*update && gotText != string(want) {
-		t.Errorf("%s: the linter reported:\n%s\nwant:\n%s", file, gotText, want)
-	}
-	for _, f := range a.Files {
-		base := filepath.Base(f.Name)
-		if !strings.HasPrefix(f.Name, "content/") {
-			continue
-		}
-		var mine, ofRule int
-		for _, line := range got {
-			if strings.HasPrefix(line, f.Name+":") {
-				mine++
-				if strings.Contains(line, ": "+rule+": ") {
-					ofRule++
-				}
+			if strings.HasPrefix(base, "bad") && ofRule == 0 {
+				t.Errorf("%s: no %s problem reported", f.Name, rule)
+			}
+			if strings.HasPrefix(base, "good") && mine > 0 {
+				t.Errorf("%s: %d problems reported, want none", f.Name, mine)
 			}
 		}
-		if strings.HasPrefix(base, "bad") && ofRule == 0 {
-			t.Errorf("%s: no %s problem reported", f.Name, rule)
+		if len(got) == 0 {
+			return ""
 		}
-		if strings.HasPrefix(base, "good") && mine > 0 {
-			t.Errorf("%s: %d problems reported, want none", f.Name, mine)
-		}
-	}
+		return strings.Join(got, "\n") + "\n"
+	})
 }
-
-func TestPhoneText(t *testing.T)       { checkArchive(t, "phone-text", "phone-text") }
-func TestPhoneMismatch(t *testing.T)   { checkArchive(t, "phone-mismatch", "phone-mismatch") }
-func TestHeadings(t *testing.T)        { checkArchive(t, "headings", "headings") }
-func TestLinkText(t *testing.T)        { checkArchive(t, "link-text", "link-text") }
-func TestLinkTarget(t *testing.T)      { checkArchive(t, "link-target", "link-target") }
-func TestFrontMatter(t *testing.T)     { checkArchive(t, "front-matter", "front-matter") }
-func TestRawHTML(t *testing.T)         { checkArchive(t, "raw-html", "raw-html") }
-func TestGrade(t *testing.T)           { checkArchive(t, "grade", "grade") }
-func TestStale(t *testing.T)           { checkArchive(t, "stale", "stale") }
-func TestShortcode(t *testing.T)       { checkArchive(t, "shortcode", "shortcode") }
-func TestUnconfirmed(t *testing.T)     { checkArchive(t, "unconfirmed", "unconfirmed") }
-func TestContacts(t *testing.T)        { checkArchive(t, "contacts", "contacts") }
-func TestContactsChecked(t *testing.T) { checkArchive(t, "contacts-checked", "contacts") }
-func TestDecision(t *testing.T)        { checkArchive(t, "decision", "decision") }
-func TestDecisionGrade(t *testing.T)   { checkArchive(t, "decision-grade", "grade") }
 
 // The file rule needs bytes a txtar file cannot hold well.
 func TestFileRule(t *testing.T) {
