@@ -447,13 +447,24 @@ func fillWorker(tmpl []byte, r *Result) ([]byte, error) {
 // others): security headers for every path; no-cache for pages and the
 // service worker so updates are seen; a year, immutable, for fingerprinted
 // files.
+// SiteHeaders are the headers, name and value, that every file of a guide
+// whose policy is csp is served with: written into _headers for static
+// hosts, and set by guide serve.
+func SiteHeaders(csp string) [][2]string {
+	return [][2]string{
+		{"Content-Security-Policy", csp + "; frame-ancestors 'none'"},
+		{"Referrer-Policy", "no-referrer"},
+		{"X-Content-Type-Options", "nosniff"},
+		{"Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"},
+	}
+}
+
 func headers(es []Entry, ms []Manifest, csp string) []byte {
 	var b strings.Builder
 	b.WriteString("/*\n")
-	b.WriteString("  Content-Security-Policy: " + csp + "; frame-ancestors 'none'\n")
-	b.WriteString("  Referrer-Policy: no-referrer\n")
-	b.WriteString("  X-Content-Type-Options: nosniff\n")
-	b.WriteString("  Permissions-Policy: camera=(), microphone=(), geolocation=(), payment=(), usb=()\n")
+	for _, h := range SiteHeaders(csp) {
+		fmt.Fprintf(&b, "  %s: %s\n", h[0], h[1])
+	}
 	rule := func(p, cc string) {
 		fmt.Fprintf(&b, "/%s\n  Cache-Control: %s\n", p, cc)
 	}

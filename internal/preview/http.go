@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/okcguide/guide/internal/offline"
 )
 
 // The preview's own files, served under /_guide/ and as /sw.js.
@@ -42,9 +44,9 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if csp == "" {
 		csp = "default-src 'self'"
 	}
-	h.Set("Content-Security-Policy", csp)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
+	for _, kv := range offline.SiteHeaders(csp) {
+		h.Set(kv[0], kv[1])
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		h.Set("Allow", "GET, HEAD")
 		http.Error(w, "only GET and HEAD", http.StatusMethodNotAllowed)
