@@ -1,8 +1,6 @@
 package lint
 
 import (
-	"errors"
-
 	"github.com/gohugoio/hugo/markup/converter"
 	"github.com/yuin/goldmark/ast"
 
@@ -12,14 +10,11 @@ import (
 
 // config is what the linter takes from the site's settings.
 type config struct {
-	MaxGrade    float64         // [params.guide.lint] maxGrade
-	MaxAgeDays  int             // [params.guide.lint] maxAgeDays
-	DefaultLang string          // defaultContentLanguage
-	Langs       map[string]bool // the site's languages
-	// markdown is Hugo's markdown converter, set up by [markup] as Hugo
-	// sets it up to render the pages. One converter parses every page:
-	// each Parse has its own parser context.
-	markdown converter.ParseRenderer
+	MaxGrade    float64                 // [params.guide.lint] maxGrade
+	MaxAgeDays  int                     // [params.guide.lint] maxAgeDays
+	DefaultLang string                  // defaultContentLanguage
+	Langs       map[string]bool         // the site's languages
+	markdown    converter.ParseRenderer // settings.Site.Markdown
 }
 
 // Defaults used when hugo.toml does not set a value.
@@ -36,25 +31,15 @@ func (c config) parse(body []byte) (ast.Node, error) {
 	}
 	doc, ok := res.Doc().(ast.Node)
 	if !ok {
-		return nil, errNotGoldmark
+		return nil, settings.ErrNotGoldmark
 	}
 	return doc, nil
 }
 
-var errNotGoldmark = errors.New("the markdown handler in [markup] cannot be checked; use goldmark")
-
 // lintConfig reads [params.guide.lint] and what else the linter needs from
 // the site's settings. A bad value is an error at its line of hugo.toml.
 func lintConfig(site *settings.Site) (config, error) {
-	cfg := config{MaxGrade: defaultMaxGrade, MaxAgeDays: defaultMaxAgeDays, DefaultLang: site.DefaultLang, Langs: map[string]bool{}}
-	conv, err := site.Markdown.New(converter.DocumentContext{})
-	if err != nil {
-		return cfg, &diag.Error{File: settings.File, Rule: "config", Msg: "invalid [markup]: " + diag.Cause(err).Error()}
-	}
-	var ok bool
-	if cfg.markdown, ok = conv.(converter.ParseRenderer); !ok {
-		return cfg, &diag.Error{File: settings.File, Rule: "config", Msg: errNotGoldmark.Error()}
-	}
+	cfg := config{MaxGrade: defaultMaxGrade, MaxAgeDays: defaultMaxAgeDays, DefaultLang: site.DefaultLang, Langs: map[string]bool{}, markdown: site.Markdown}
 	for _, l := range site.Langs {
 		cfg.Langs[l] = true
 	}

@@ -31,6 +31,9 @@ import (
 	"github.com/okcguide/guide/internal/diag"
 )
 
+// ErrNotGoldmark is a markdown handler the content check cannot read.
+var ErrNotGoldmark = errors.New("the markdown handler in [markup] cannot be checked; use goldmark")
+
 // File is the site's config file, relative to its source folder.
 const File = "hugo.toml"
 
@@ -59,8 +62,10 @@ type Site struct {
 	// Langs are the site's languages, lower case and sorted.
 	Langs []string
 	// Markdown is Hugo's markdown converter, set up by [markup] as Hugo
-	// sets it up to render pages.
-	Markdown converter.Provider
+	// sets it up to render pages, for the content check to parse pages
+	// with. One converter serves every page: each Parse has its own
+	// parser context.
+	Markdown converter.ParseRenderer
 	// BaseURL is the guide's public address (absolute, ending in /) from
 	// Options.BaseURL or hugo.toml, or "" when baseURL is "/": not known.
 	BaseURL string
@@ -147,8 +152,17 @@ func Load(opts Options) (*Site, error) {
 	if err != nil {
 		return nil, &diag.Error{File: File, Rule: "config", Msg: "invalid [markup]: " + herrors.Cause(err).Error()}
 	}
-	if s.Markdown = spec.Converters.Get("markdown"); s.Markdown == nil {
+	provider := spec.Converters.Get("markdown")
+	if provider == nil {
 		return nil, &diag.Error{File: File, Rule: "config", Msg: "[markup] names no markdown handler"}
+	}
+	conv, err := provider.New(converter.DocumentContext{})
+	if err != nil {
+		return nil, &diag.Error{File: File, Rule: "config", Msg: "invalid [markup]: " + diag.Cause(err).Error()}
+	}
+	var ok bool
+	if s.Markdown, ok = conv.(converter.ParseRenderer); !ok {
+		return nil, &diag.Error{File: File, Rule: "config", Msg: ErrNotGoldmark.Error()}
 	}
 	return s, nil
 }
