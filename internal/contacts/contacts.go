@@ -65,10 +65,17 @@ type Contacts struct {
 	SourceLine, CheckLine int `toml:"-"`
 }
 
+// The names of the numbers' tables, which a {{< phone >}} shortcode and a
+// decision outcome's call use.
+const (
+	NonEmergencyName = "nonEmergency"
+	EmergencyName    = "emergency"
+)
+
 // Numbers returns the phone numbers by the name of their table, the name
 // a {{< phone >}} shortcode uses.
 func (c *Contacts) Numbers() map[string]Number {
-	return map[string]Number{"nonEmergency": c.NonEmergency, "emergency": c.Emergency}
+	return map[string]Number{NonEmergencyName: c.NonEmergency, EmergencyName: c.Emergency}
 }
 
 // Checked returns the date of the recorded check, and false when nobody

@@ -32,6 +32,18 @@ type Answer struct {
 	Text Text   `toml:"text"`
 	// Next is the id of the question or outcome this answer leads to.
 	Next string `toml:"next"`
+	// What the reader says by choosing the answer, which the safety rule
+	// (safety.go) reads instead of the answer's words.
+	//
+	// Safe: nobody is hurt or could get hurt. Over: it is not happening
+	// now, and the person is gone. Informational: a question, an update
+	// on a case, or lost property. Noise: a noise complaint. Violence:
+	// someone was attacked, threatened or robbed, or there was a weapon.
+	Safe          bool `toml:"safe"`
+	Over          bool `toml:"over"`
+	Informational bool `toml:"informational"`
+	Noise         bool `toml:"noise"`
+	Violence      bool `toml:"violence"`
 }
 
 // Question is one step of the guide.
@@ -189,11 +201,13 @@ func (c *checker) check(g *Guide) {
 	// Every question and outcome is reached from the start, and no path
 	// comes back to a question it has passed.
 	reached := map[string]bool{}
+	loops := false
 	var visit func(n string, path []string)
 	visit = func(n string, path []string) {
 		for _, p := range path {
 			if p == n {
 				c.errorf(nodes[n], "the answers loop: %s → %s", strings.Join(path, " → "), n)
+				loops = true
 				return
 			}
 		}
@@ -210,13 +224,14 @@ func (c *checker) check(g *Guide) {
 			c.errorf(line, "no answer leads to %s", n)
 		}
 	}
+	if !loops {
+		c.safety(g)
+	}
 }
 
 func (g *Guide) question(id string) *Question {
-	for i := range g.Questions {
-		if g.Questions[i].ID == id {
-			return &g.Questions[i]
-		}
+	if i := g.questionIndex(id); i >= 0 {
+		return &g.Questions[i]
 	}
 	return nil
 }

@@ -3,14 +3,15 @@ package decision_test
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/pelletier/go-toml/v2"
 	"golang.org/x/net/html"
 	"golang.org/x/tools/txtar"
@@ -123,47 +124,159 @@ func TestScenarios(t *testing.T) {
 	}
 }
 
-// The safety rules, over every path through the guide: a reader reaches an
-// outcome other than 911 only after saying that nobody is or could be hurt,
-// and, for a crime, that it is not happening now and the person who did it
-// is gone. "Not sure" counts as danger. Only a matter that is over may end
-// at reporting online.
-func TestOnlyNoDangerLeavesFor911(t *testing.T) {
+// testdata/paths.txt lists every path through the real guide, each answer
+// with what it says (its marks) and the outcome it reaches, so a change to
+// where any path leads shows in review. go test -update rewrites it.
+func TestPaths(t *testing.T) {
 	g, _ := realGuide(t)
-	paths := g.Paths()
-	if len(paths) < 10 {
-		t.Fatalf("only %d paths through the guide", len(paths))
-	}
-	t.Logf("%d paths through the guide", len(paths))
-	for _, p := range paths {
+	var b strings.Builder
+	b.WriteString("# Every path through data/decision.toml: go test ./internal/decision -run TestPaths -update\n")
+	for _, p := range g.Paths() {
 		o, err := g.Walk(p)
 		if err != nil {
 			t.Fatalf("%v: %v", p, err)
 		}
-		if o.Call == "emergency" {
+		for _, st := range p {
+			a := answer(g, st)
+			b.WriteString(st.String())
+			var marks []string
+			for _, m := range []struct {
+				on   bool
+				name string
+			}{{a.Safe, "safe"}, {a.Over, "over"}, {a.Informational, "informational"}, {a.Noise, "noise"}, {a.Violence, "violence"}} {
+				if m.on {
+					marks = append(marks, m.name)
+				}
+			}
+			if len(marks) > 0 {
+				b.WriteString(" [" + strings.Join(marks, " ") + "]")
+			}
+			b.WriteString(" → ")
+		}
+		b.WriteString(o.ID + "\n")
+	}
+	golden := filepath.Join("testdata", "paths.txt")
+	if *update {
+		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(b.String(), "\n")); d != "" {
+		t.Errorf("the paths through the guide changed (go test -update rewrites %s once you have read them):\n%s", golden, d)
+	}
+}
+
+// The safety rule holds on every path whatever the topics are: sending
+// any answer of the real guide straight to an outcome other than 911,
+// where the reader has not yet said that it is over (or that the matter
+// is informational or noise), or has said there was violence, makes Load
+// fail at that answer's line, naming the path.
+func TestSafetyRuleOnEveryAnswer(t *testing.T) {
+	g, site := realGuide(t)
+	data, err := os.ReadFile(filepath.Join(site.Source, filepath.FromSlash(decision.File)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each answer has one next, so the n-th "next = " line is the n-th
+	// answer's, in the order of the file.
+	var nextLines []int
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(l, "next = ") {
+			nextLines = append(nextLines, i+1)
+		}
+	}
+	lineOf := map[decision.Step]int{}
+	for _, q := range g.Questions {
+		for _, a := range q.Answers {
+			lineOf[decision.Step{Question: q.ID, Answer: a.ID}] = nextLines[len(lineOf)]
+		}
+	}
+	tried := 0
+	for _, p := range g.Paths() {
+		for i, st := range p {
+			prefix := p[:i+1]
+			var safe, over, violence bool
+			for _, s := range prefix {
+				a := answer(g, s)
+				safe = safe || a.Safe
+				over = over || a.Over || a.Informational || a.Noise
+				violence = violence || a.Violence
+			}
+			if safe && over && !violence {
+				continue
+			}
+			for _, o := range g.Outcomes {
+				if o.Call == contacts.EmergencyName || answer(g, st).Next == o.ID {
+					continue
+				}
+				tried++
+				src := sitetest.CopySite(t)
+				mutated := strings.Split(string(data), "\n")
+				mutated[lineOf[st]-1] = fmt.Sprintf("next = %q", o.ID)
+				if err := os.WriteFile(filepath.Join(src, filepath.FromSlash(decision.File)), []byte(strings.Join(mutated, "\n")), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				site.Source = src
+				_, err := decision.Load(site)
+				if err == nil {
+					t.Errorf("%v → %s: Load accepts the guide with %s leading to %s", prefix, o.ID, st, o.ID)
+					continue
+				}
+				var named []string
+				for _, s := range prefix {
+					named = append(named, s.String())
+				}
+				want := strings.Join(append(named, o.ID), " → ")
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("%s leading to %s: Load's error does not name the path %q:\n%v", st, o.ID, want, err)
+				}
+			}
+		}
+	}
+	if tried < 10 {
+		t.Errorf("only %d unsafe redirections tried", tried)
+	}
+	t.Logf("%d unsafe redirections, each refused", tried)
+}
+
+// Reporting online, with nobody to talk to, is only for what is over: a
+// crime that already happened, or lost property. What may be going on now
+// (noise) goes to a person.
+func TestOnlineOnlyForWhatIsOver(t *testing.T) {
+	g, _ := realGuide(t)
+	for _, p := range g.Paths() {
+		o, err := g.Walk(p)
+		if err != nil {
+			t.Fatalf("%v: %v", p, err)
+		}
+		if o.Link == "" {
 			continue
 		}
-		said := func(s string) bool { return slices.Contains(p, must(decision.ParseStep(s))) }
-		if !said("danger: no") {
-			t.Errorf("%v reaches %s without the reader saying nobody is in danger", p, o.ID)
+		over := false
+		for _, st := range p {
+			a := answer(g, st)
+			over = over || a.Over || a.Informational
 		}
-		if said("what: crime") && !said("now: no") {
-			t.Errorf("%v reaches %s for a crime without the reader saying it is over and the person is gone", p, o.ID)
-		}
-		// Reporting online, with nobody to talk to, is only for what is
-		// over: a crime that already happened, or lost property. What may
-		// be going on now (noise, suspicious activity) goes to a person.
-		if o.Link != "" && !said("now: no") && !said("what: lost") {
+		if !over {
 			t.Errorf("%v reaches %s, reporting online, for a matter that may be going on now", p, o.ID)
 		}
 	}
 }
 
-func must[T any](v T, err error) T {
-	if err != nil {
-		panic(err)
+func answer(g *decision.Guide, st decision.Step) *decision.Answer {
+	for i := range g.Questions {
+		for j := range g.Questions[i].Answers {
+			if g.Questions[i].ID == st.Question && g.Questions[i].Answers[j].ID == st.Answer {
+				return &g.Questions[i].Answers[j]
+			}
+		}
 	}
-	return v
+	panic("no answer " + st.String())
 }
 
 // The built pages, in every language, follow the data: starting at the

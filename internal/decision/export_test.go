@@ -9,14 +9,7 @@ import (
 // the guide's scenarios and paths; the build needs none of it.
 
 // Outcome returns the outcome with the id, or nil.
-func (g *Guide) Outcome(id string) *Outcome {
-	for i := range g.Outcomes {
-		if g.Outcomes[i].ID == id {
-			return &g.Outcomes[i]
-		}
-	}
-	return nil
-}
+func (g *Guide) Outcome(id string) *Outcome { return g.outcome(id) }
 
 // Step is one answer a reader gives: the question's id and the answer's.
 type Step struct {

@@ -67,7 +67,7 @@ func TestDecisionGuide(t *testing.T) {
 				t.Fatal(err)
 			}
 			shows(t, "danger")
-			// A crime still going on: 911.
+			// A theft still going on: 911.
 			choose(t, "danger", "what")
 			choose(t, "what", "now")
 			choose(t, "now", "call-911")
@@ -90,7 +90,7 @@ func TestDecisionGuide(t *testing.T) {
 			shows(t, "now")
 			// Back, on the page, goes to the question before.
 			choose(t, "now", "what")
-			// A loud party, and the reader wants to talk: the line.
+			// Lost property, and the reader would rather talk: the line.
 			choose(t, "what", "talk")
 			choose(t, "talk", "call-line")
 			choose(t, "call-line", "danger")
