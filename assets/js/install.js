@@ -43,7 +43,7 @@
   if (nav.share) {
     share.hidden = false;
     share.onclick = function () {
-      nav.share({ title: share.getAttribute('data-title'), url: new URL(share.getAttribute('data-url'), root).href })
+      nav.share({ title: share.getAttribute('data-title'), text: share.getAttribute('data-text'), url: new URL(share.getAttribute('data-url'), root).href })
         .catch(function () {});
     };
   }

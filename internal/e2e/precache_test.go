@@ -276,7 +276,7 @@ func TestSavedStatus(t *testing.T) {
 		t.Errorf("a page opened offline: %v", err)
 	}
 	todayEN, _ := eval[string](ctx, `new Date().toLocaleDateString('en', { dateStyle: 'long' })`)
-	if said, _ := eval[string](ctx, staleText); said != "This saved copy is from "+todayEN+". Numbers may have changed." {
+	if said, _ := eval[string](ctx, staleText); said != "This device last checked for an update to this guide on "+todayEN+". Numbers may have changed." {
 		t.Errorf("offline, the English status says %q", said)
 	}
 }
@@ -329,7 +329,7 @@ func TestSavedCopyDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Srv.Close()
-	want = "This saved copy is from " + old + ". Numbers may have changed."
+	want = "This device last checked for an update to this guide on " + old + ". Numbers may have changed."
 
 	// Offline.
 	if err := goOffline(ctx); err != nil {

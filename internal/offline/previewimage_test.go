@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -13,13 +14,33 @@ import (
 	"github.com/okcguide/guide/internal/sitetest"
 )
 
-// filledPreview is assets/og-image.svg as Hugo fills it in.
+// filledPreview is assets/og-image.svg as Hugo fills it in, with no
+// caveat (a check recorded).
 func filledPreview(t testing.TB, number string) string {
+	t.Helper()
+	return filledPreviewWith(t, number, "")
+}
+
+// caveatRe is the caveat's line in assets/og-image.svg, shown only when
+// Hugo gives a caveat.
+var caveatRe = regexp.MustCompile(`(?s)\{\{- with \.caveat \}\}(.*?)\{\{- end \}\}`)
+
+// filledPreviewWith fills in the template with a caveat ("" for none).
+func filledPreviewWith(t testing.TB, number, caveat string) string {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(sitetest.RepoRoot(t), offline.PreviewSource))
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !caveatRe.Match(data) {
+		t.Fatalf("%s has no caveat line ({{- with .caveat }} ... {{- end }})", offline.PreviewSource)
+	}
+	out := caveatRe.ReplaceAllStringFunc(string(data), func(block string) string {
+		if caveat == "" {
+			return ""
+		}
+		return strings.ReplaceAll(caveatRe.FindStringSubmatch(block)[1], "{{ . | htmlEscape }}", caveat)
+	})
 	r := strings.NewReplacer(
 		"{{ .background }}", "#0b3d91",
 		"{{ .heading | htmlEscape }}", "Police non-emergency line:",
@@ -27,7 +48,7 @@ func filledPreview(t testing.TB, number string) string {
 		"{{ .hours | htmlEscape }}", "24 hours a day, 7 days a week",
 		"{{ .emergency | htmlEscape }}", "Danger now? Call 911",
 	)
-	out := r.Replace(string(data))
+	out = r.Replace(out)
 	if strings.Contains(out, "{{") {
 		t.Fatalf("%s has a field this test does not fill in: %s", offline.PreviewSource, out)
 	}
@@ -81,8 +102,8 @@ func TestPreviewImage(t *testing.T) {
 			t.Errorf("%s is still there; only the PNG is published", svg)
 		}
 	}
-	// The number's line (font-size 150, baseline 320).
-	band := func(x0, x1 int) image.Rectangle { return image.Rect(x0, 200, x1, 330) }
+	// The number's line (font-size 150, baseline 300).
+	band := func(x0, x1 int) image.Rectangle { return image.Rect(x0, 190, x1, 330) }
 	if white(en, band(80, 400)) == 0 {
 		t.Error("og/en.png: the number is not drawn")
 	}

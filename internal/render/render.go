@@ -35,6 +35,7 @@ import (
 	"github.com/gohugoio/hugo/hugofs/files"
 	"github.com/gohugoio/hugo/hugolib"
 	"github.com/gohugoio/hugo/resources/page"
+	"github.com/gohugoio/hugo/tpl/partials"
 	"github.com/spf13/afero"
 
 	"github.com/okcguide/guide/internal/diag"
@@ -65,10 +66,12 @@ type Lang struct {
 	Code string
 	// Dir is the folder of the language's home page relative to the
 	// site's root: "" for the default language, like "es/" for others.
-	Dir         string
-	Title       string
-	ShortName   string // params.shortName
-	Description string // params.description
+	Dir       string
+	Title     string
+	ShortName string // params.shortName
+	// Description is params.description, followed by the caveat while
+	// the facts are not yet confirmed (layouts/_partials/caveat.html).
+	Description string
 	// Shortcuts are the pages named in params.shortcuts, in that order.
 	Shortcuts []Link
 }
@@ -342,6 +345,10 @@ func (f *copiedFile) Close() error {
 	return f.File.Close()
 }
 
+// caveatPartial is the template that says, in a language, that the
+// contact facts are not yet confirmed, or nothing once a check is recorded.
+const caveatPartial = "caveat.html"
+
 // langOf reads what one language's web app manifest needs.
 func langOf(s *hugolib.Site, cfg *settings.Site, basePath string) (Lang, error) {
 	params := s.Params()
@@ -352,6 +359,15 @@ func langOf(s *hugolib.Site, cfg *settings.Site, basePath string) (Lang, error) 
 		Title:       s.Title(),
 		ShortName:   str("shortname"),
 		Description: str("description"),
+	}
+	// The manifest's description carries the caveat the pages carry until
+	// the facts are confirmed, from the one template that decides it.
+	caveat, err := partials.New(s.Deps).Include(context.Background(), caveatPartial, nil)
+	if err != nil {
+		return l, fmt.Errorf("layouts/_partials/%s: %w", caveatPartial, err)
+	}
+	if c := strings.TrimSpace(fmt.Sprint(caveat)); c != "" {
+		l.Description = strings.TrimSpace(l.Description + " " + c)
 	}
 	refs, _ := params["shortcuts"].([]any)
 	for _, r := range refs {
