@@ -10,6 +10,10 @@
 //   - og/<lang>.png, the 1200×630 link preview image, drawn from the
 //     og/<lang>.svg Hugo rendered from assets/og-image.svg (written only
 //     with a base URL; the SVG is removed, and the PNG is not precached);
+//   - qr/<lang>.svg, the QR code that opens the guide in that language,
+//     drawn from the address Hugo wrote into qr/<lang>.txt (written only
+//     with a base URL; the text file is removed, and the SVG is
+//     precached, since the flyer and the print card show it);
 //   - sw.js, from the template assets/sw.js, with the build's version and
 //     the precache list: every file a page needs offline, each with a
 //     revision taken from its content;
@@ -119,6 +123,9 @@ type Result struct {
 	Precache []Entry
 	// Version names this build's cache; it changes when any entry does.
 	Version string
+	// QRCodes lists the QR codes drawn, like qr/en.svg: none when the
+	// build has no base URL, and so no address to encode.
+	QRCodes []string
 }
 
 type icon struct {
@@ -220,6 +227,16 @@ func Run(opts Options) (*Result, error) {
 		if err := write(p.name, p.png); err != nil {
 			return nil, err
 		}
+	}
+	qrs, err := drawQRCodes(files, remove)
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range qrs {
+		if err := write(q.name, q.svg); err != nil {
+			return nil, err
+		}
+		res.QRCodes = append(res.QRCodes, q.name)
 	}
 	res.Precache, err = precacheList(files)
 	if err != nil {

@@ -210,6 +210,10 @@ func Check(ctx context.Context, source string, log io.Writer) (*lint.Result, err
 }
 
 // requiredAssets are the source files every build reads.
+// NoQRNote is what a build without a base URL says, once: it has no
+// address for the QR code of the flyer and the print card.
+const NoQRNote = "note: the flyer and the print card have no QR code, since the build does not know the guide's address; build with -base-url (like -base-url https://example.org/okc/guide/) or set baseURL in hugo.toml to add it"
+
 var requiredAssets = []string{"assets/css/main.css", "assets/js/register.js", "assets/js/install.js", offline.WorkerTemplate, offline.IconSource, offline.PreviewSource}
 
 // checkDestination refuses a destination that would take source files with
@@ -336,6 +340,9 @@ func finish(ctx context.Context, cfg *settings.Site, site *render.Site, budgets 
 	if !opts.Preview {
 		for _, e := range res.Precache {
 			precache = append(precache, e.Path)
+	if len(res.QRCodes) == 0 && !opts.Preview && opts.Log != nil {
+		fmt.Fprintln(opts.Log, NoQRNote)
+	}
 		}
 	}
 	rep, err := verify.Check(afero.NewIOFS(site.Files), precache, budgets, site.BaseURL)
