@@ -12,22 +12,30 @@
  *   the staging cache until this worker takes over: entries already in it
  *   (from an earlier, failed attempt) are kept, entries whose revision is
  *   unchanged are copied from an older cache of ours, and only the rest are
- *   downloaded. A download that fails on the network, or with a 5xx, 408 or
- *   429, is tried again after a short wait. If an entry still fails, the
- *   install fails: the worker already in charge keeps serving the old
- *   version whole, and the next attempt downloads only what is missing. A
- *   redirect is followed only when it ends inside the scope (hosts send
- *   index.html to ./).
+ *   downloaded, a few at a time. A download that fails on the network, with
+ *   a 5xx, 408 or 429, or that stops moving for FETCH_TIMEOUT, is tried
+ *   again after a short wait; a failed answer's body is cancelled first, so
+ *   it does not hold a connection. If an entry still fails, the install
+ *   fails, in bounded time: the worker already in charge keeps serving the
+ *   old version whole, and the next attempt (the next page opened, or the
+ *   connection coming back) downloads only what is missing. An install
+ *   also fails if its cache was deleted under it. A redirect is followed
+ *   only when it ends inside the scope (hosts send index.html to ./).
  * - waiting: a new worker waits while pages of the old version are open,
  *   so no page ever gets assets from another version. When the page that
  *   navigates is the guide's only open page, the old worker hands over at
  *   that navigation (a reload, a link tap, a start from the home screen):
- *   it asks the waiting worker to take over and answers the navigation
- *   from the new version's cache. With several pages open, each shows a
- *   "newer version" notice; its Reload button posts SKIP_WAITING, and
- *   every open page reloads into the new version.
+ *   it asks the waiting worker for its cache's name, answers the navigation
+ *   from that cache, and only then tells the waiting worker to take over.
+ *   If the waiting worker does not answer in time, the old version answers
+ *   and the waiting worker is never told to take over: no page is ever
+ *   answered from a cache that is about to be deleted. With several pages
+ *   open, each shows a "newer version" notice; its Reload button posts
+ *   SKIP_WAITING, and every open page reloads into the new version.
  * - activate: delete this guide's caches of other versions (only caches
- *   whose name starts with CACHE_PREFIX and this scope), then claim clients.
+ *   whose name starts with CACHE_PREFIX and this scope), but none while a
+ *   newer worker is installing or waiting: its cache may be one of them,
+ *   and it deletes the rest when it takes over. Then claim clients.
  * - fetch: only same-origin GET requests inside the scope are handled.
  *   Navigations: precache first, then network; offline and not precached,
  *   the offline page. Other same-origin files: precache first, then network
@@ -51,6 +59,24 @@ const CACHE_PREFIX = 'guide:' + SCOPE + ':';
 const CACHE_NAME = CACHE_PREFIX + VERSION;
 // How long to wait before each new try of a failed download, in ms.
 const RETRY_DELAYS = [500, 1500, 4000];
+// A download is given up, and tried again, when nothing has arrived for
+// this long, in ms: waiting for the answer, or between two parts of its
+// body. On a weak phone signal (2G, or a crowded 3G cell) a file of ours
+// (10 KB at most) arrives in a few seconds, and a connection that has to
+// be made first costs a few round trips of up to a second or two each; a
+// lost packet stalls TCP for 1, 2, 4, then 8 s before it is sent again. 20
+// s covers all of that, while a connection that went dead (a black hole,
+// common on a weak signal) is given up in seconds instead of the browser's
+// own minutes. A slow download that is still moving is never cut.
+const FETCH_TIMEOUT = 20000;
+// How many files are downloaded at once. Browsers open at most 6
+// connections to a host; fewer leaves room for the page's own requests,
+// and a file waiting for a free connection would count that wait against
+// FETCH_TIMEOUT.
+const PARALLEL = 4;
+// How long the worker in charge waits for a waiting worker to answer
+// during a hand-over, in ms.
+const HANDOVER_TIMEOUT = 3000;
 
 // The key each precached URL (absolute) is stored under: the URL plus its
 // revision, so an unchanged file keeps its key across versions and can be
@@ -77,18 +103,6 @@ function fromCache(name, url) {
   return caches.match(pageURL(url), { ignoreSearch: true, cacheName: name });
 }
 
-// Many hosts redirect index.html to ./ (Go's file server, Cloudflare
-// Pages) or about.html to about (Netlify's pretty URLs). The body is still
-// the guide's own file, but a browser refuses a redirected response as the
-// answer to a page load, so store a plain copy.
-async function withoutRedirect(res) {
-  return new Response(await res.blob(), {
-    status: res.status,
-    statusText: res.statusText,
-    headers: res.headers,
-  });
-}
-
 async function fromOlderCache(key) {
   for (const name of await caches.keys()) {
     if (name === CACHE_NAME || !name.startsWith(CACHE_PREFIX)) continue;
@@ -100,6 +114,43 @@ async function fromOlderCache(key) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// fetchWhole fetches url and reads its body whole, giving up (AbortError)
+// when nothing arrives for FETCH_TIMEOUT. It returns the answer's status
+// and a plain copy of it, or for a failed answer its body cancelled, so
+// that its connection is free for the next try. The copy is never a
+// redirect: many hosts redirect index.html to ./ (Go's file server,
+// Cloudflare Pages) or about.html to about (Netlify's pretty URLs); the
+// body is still the guide's own file, but a browser refuses a redirected
+// response as the answer to a page load.
+async function fetchWhole(url) {
+  const abort = new AbortController();
+  let timer;
+  const moving = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => abort.abort(), FETCH_TIMEOUT);
+  };
+  try {
+    moving();
+    const res = await fetch(url, { cache: 'reload', credentials: 'same-origin', signal: abort.signal });
+    if (res.status !== 200 || res.type !== 'basic' || !res.url.startsWith(SCOPE)) {
+      if (res.body) res.body.cancel().catch(() => {});
+      return { res };
+    }
+    const parts = [];
+    const reader = res.body.getReader();
+    for (;;) {
+      moving();
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+    }
+    const copy = new Response(new Blob(parts), { status: res.status, statusText: res.statusText, headers: res.headers });
+    return { res, copy };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 // download fetches one precache entry from the network, trying again on
 // errors that a weak signal or a busy host cause. It asks for the key, the
 // address with the file's revision as its query: hosts ignore the query,
@@ -109,11 +160,11 @@ async function download(url) {
     let res;
     let failure;
     try {
-      res = await fetch(url, { cache: 'reload', credentials: 'same-origin' });
-      if (res.status === 200 && res.type === 'basic' && res.url.startsWith(SCOPE)) {
-        return res.redirected ? withoutRedirect(res) : res;
-      }
+      const got = await fetchWhole(url);
+      if (got.copy) return got.copy;
+      res = got.res;
       failure = new Error('precache: ' + url + ' answered ' + res.status + ' from ' + res.url);
+      failure.status = res.status;
     } catch (err) {
       failure = err;
     }
@@ -127,20 +178,37 @@ self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE_NAME);
     const have = new Set((await cache.keys()).map((req) => req.url));
+    const todo = PRECACHE_KEYS.map(([, key]) => key).filter((key) => !have.has(key));
     // Every entry is tried, so one failure does not stop the others from
-    // being kept for the next attempt.
-    const results = await Promise.allSettled(PRECACHE_KEYS.map(async ([url, key]) => {
-      if (have.has(key)) return;
-      await cache.put(key, (await fromOlderCache(key)) || (await download(key)));
-    }));
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    // being kept for the next attempt; but once a download has had no
+    // answer at all on every try (offline, or timed out) the signal is
+    // gone, and no new one starts, so an install that cannot finish ends
+    // within about 4 × FETCH_TIMEOUT.
+    const failures = [];
+    let dead = false;
+    const lane = async () => {
+      while (todo.length && !dead) {
+        const key = todo.shift();
+        try {
+          await cache.put(key, (await fromOlderCache(key)) || (await download(key)));
+        } catch (err) {
+          failures.push(err);
+          if (!err.status) dead = true;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL }, lane));
+    if (failures.length) throw failures[0];
+    // An older worker taking over deletes caches it does not know; this
+    // version must not take over with its cache gone.
+    if (!(await caches.has(CACHE_NAME))) throw new Error('precache: ' + CACHE_NAME + ' was deleted');
   })());
 });
 
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     for (const name of await caches.keys()) {
+      if (self.registration.installing || self.registration.waiting) break;
       if (name.startsWith(CACHE_PREFIX) && name !== CACHE_NAME) {
         await caches.delete(name);
       }
@@ -149,23 +217,49 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
-// SKIP_WAITING comes from a page's Reload button, or from the worker in
-// charge when it hands over at a navigation; that one passes a port and
-// gets this version's cache name back.
+// SKIP_WAITING comes from a page's Reload button: take over now. Or it
+// comes from the worker in charge when it hands over at a navigation; that
+// one passes a port, gets this version's cache name back, and answers the
+// navigation from that cache only if the answer came in time, in which
+// case it says "go" on the port: only then does this worker take over.
 self.addEventListener('message', (event) => {
   if (!event.data || event.data.type !== 'SKIP_WAITING') return;
+  const port = event.ports[0];
   // The browser must hear of it before this worker may stop.
-  event.waitUntil(self.skipWaiting());
-  if (event.ports[0]) event.ports[0].postMessage(CACHE_NAME);
+  if (!port) {
+    event.waitUntil(self.skipWaiting());
+    return;
+  }
+  event.waitUntil(new Promise((resolve) => {
+    port.onmessage = () => resolve(self.skipWaiting());
+    // Long after the worker in charge has given up; the timer also keeps
+    // the port from being collected before "go" comes.
+    setTimeout(() => {
+      port.close();
+      resolve();
+    }, 2 * HANDOVER_TIMEOUT);
+    port.postMessage(CACHE_NAME);
+  }));
 });
 
-// handOver asks the waiting worker to take over and returns its cache's
-// name, or undefined when it does not answer.
+// handOver asks the waiting worker for its cache's name and, when it
+// answers within HANDOVER_TIMEOUT, tells it to take over and returns the
+// name. Otherwise it returns undefined and closes the port, so that a late
+// answer is never told to take over.
 function handOver(worker) {
   return new Promise((resolve) => {
     const channel = new MessageChannel();
-    channel.port1.onmessage = (event) => resolve(event.data);
-    setTimeout(resolve, 3000);
+    const timer = setTimeout(() => {
+      channel.port1.close();
+      resolve();
+    }, HANDOVER_TIMEOUT);
+    channel.port1.onmessage = (event) => {
+      clearTimeout(timer);
+      const name = event.data;
+      if (typeof name !== 'string' || !name.startsWith(CACHE_PREFIX)) return resolve();
+      channel.port1.postMessage('go');
+      resolve(name);
+    };
     worker.postMessage({ type: 'SKIP_WAITING' }, [channel.port2]);
   });
 }
@@ -186,7 +280,7 @@ async function versionFor(event) {
   const pages = await self.clients.matchAll({ type: 'window' });
   if (pages.length > 1 || (pages.length === 1 && pages[0].visibilityState !== 'visible')) return CACHE_NAME;
   const name = await handOver(waiting);
-  if (typeof name !== 'string' || !name.startsWith(CACHE_PREFIX)) return CACHE_NAME;
+  if (!name) return CACHE_NAME;
   if (event.resultingClientId) handedOver.set(event.resultingClientId, name);
   return name;
 }

@@ -86,11 +86,10 @@
     reloading = true;
     location.reload();
   });
-  addEventListener('beforeunload', function () {
-    leaving = true;
-    // A tap on a tel: or download link leaves nothing; the page stays.
-    setTimeout(function () { leaving = false; }, 5000);
-  });
+  // pagehide, not beforeunload, which keeps a page out of the back/forward
+  // cache in some browsers. A page shown again from that cache (pageshow,
+  // below) is staying.
+  addEventListener('pagehide', function () { leaving = true; });
   addEventListener('offline', showSaved);
   showSaved();
 
@@ -108,9 +107,11 @@
       showSaved();
     });
   }
+  // register registers the worker, and follows the registration it gets:
+  // after a failed first install, registering again makes a new one.
   function register() {
     return sw.register(new URL('sw.js', root).href, { scope: root.href, updateViaCache: 'none' }).then(function (r) {
-      if (reg) return r;
+      if (r === reg) return r;
       reg = r;
       watch(reg.waiting);
       watch(reg.installing);
@@ -139,6 +140,7 @@
     if (document.visibilityState === 'visible') check();
   });
   addEventListener('pageshow', function (e) {
+    leaving = false;
     if (e.persisted) check();
   });
   // Back online: check now; and if the guide is not saved yet (the signal
@@ -149,7 +151,18 @@
     if (sw.controller) check();
     else saveAgain(5);
   });
-  register().catch(function () {
+  // A first install still under way from an earlier visit (on a weak
+  // signal, it may be waiting out a download) makes registering do
+  // nothing: if it fails, try again, fetching only what is missing.
+  sw.getRegistration(root.href).then(function (earlier) {
+    var found = !controlled && earlier && !earlier.active && earlier.installing;
+    if (found) {
+      found.addEventListener('statechange', function () {
+        if (found.state === 'redundant') saveAgain(5);
+      });
+    }
+    return register();
+  }).catch(function () {
     // No service worker here (a file:// page, a private window): the guide
     // still works online, just not offline.
   });
