@@ -71,6 +71,10 @@ type Result struct {
 	Pages    int // markdown files checked
 	Errors   diag.List
 	Warnings diag.List
+	// Outlines holds each page's shape, by its path relative to the
+	// source ("content/about.md"), for the rules on Hugo's model of the
+	// site (package structure). A page that could not be parsed has none.
+	Outlines map[string]*Outline
 }
 
 // Run lints the site described by opts.
@@ -117,11 +121,18 @@ func Run(opts Options) (*Result, error) {
 	// the output does not depend on the order of work.
 	pages := make([]*page, len(files))
 	parallel(len(files), func(i int) { pages[i] = l.read(files[i]) })
-	parallel(len(pages), func(i int) { l.checkPage(pages[i]) })
+	shapes := make([]*Outline, len(pages))
+	parallel(len(pages), func(i int) { l.checkPage(pages[i]); shapes[i] = pages[i].outline() })
 	l.checkFacts()
 	l.errs.Sort()
 	l.warns.Sort()
-	return &Result{Pages: len(pages), Errors: l.errs, Warnings: l.warns}, nil
+	outlines := map[string]*Outline{}
+	for i, o := range shapes {
+		if o != nil {
+			outlines[pages[i].rel] = o
+		}
+	}
+	return &Result{Pages: len(pages), Errors: l.errs, Warnings: l.warns, Outlines: outlines}, nil
 }
 
 // parallel calls f(0) … f(n-1) on all cores and waits for them.

@@ -134,7 +134,8 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 		budgets = verify.Budgets{}
 	}
 	checkStart := time.Now()
-	if err := checkContent(cfg, opts.Log); err != nil {
+	outlines, err := checkContent(cfg, opts.Log)
+	if err != nil {
 		return nil, err
 	}
 	checked := StageTime{"check", time.Since(checkStart)}
@@ -146,7 +147,7 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum, err := stages(ctx, cfg, budgets, opts, &hugoLog)
+	sum, err := stages(ctx, cfg, budgets, opts, &hugoLog, outlines)
 	if err == nil {
 		err = ctx.Err()
 	}
@@ -204,16 +205,16 @@ func Check(ctx context.Context, source string, log io.Writer) (*lint.Result, err
 	if err != nil {
 		res.Errors = append(res.Errors, diag.AsList(err)...)
 	} else {
-		res.Errors = append(res.Errors, structure.Check(site.Hugo, cfg.Source)...)
+		res.Errors = append(res.Errors, structure.Check(site.Hugo, cfg.Source, res.Outlines)...)
 	}
 	return res, nil
 }
 
-// requiredAssets are the source files every build reads.
 // NoQRNote is what a build without a base URL says, once: it has no
 // address for the QR code of the flyer and the print card.
 const NoQRNote = "note: the flyer and the print card have no QR code, since the build does not know the guide's address; build with -base-url (like -base-url https://example.org/okc/guide/) or set baseURL in hugo.toml to add it"
 
+// requiredAssets are the source files every build reads.
 var requiredAssets = []string{"assets/css/main.css", "assets/js/register.js", "assets/js/install.js", offline.WorkerTemplate, offline.IconSource, offline.PreviewSource}
 
 // checkDestination refuses a destination that would take source files with
@@ -252,11 +253,12 @@ func precheck(src string) error {
 }
 
 // checkContent runs the content linter (guide check). Its errors stop the
-// build before anything is written; its warnings go to log.
-func checkContent(site *settings.Site, log io.Writer) error {
+// build before anything is written; its warnings go to log. It returns the
+// pages' outlines, from the linter's parse, for the structure stage.
+func checkContent(site *settings.Site, log io.Writer) (map[string]*lint.Outline, error) {
 	res, err := lint.Run(lint.Options{Site: site})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if log != nil {
 		for _, w := range res.Warnings {
@@ -264,14 +266,15 @@ func checkContent(site *settings.Site, log io.Writer) error {
 		}
 	}
 	if len(res.Errors) > 0 {
-		return res.Errors
+		return nil, res.Errors
 	}
-	return nil
+	return res.Outlines, nil
 }
 
 // stages renders the site into its settings' PublishDir and checks it,
 // without publishing it. Hugo's warnings, in hugoLog, go to opts.Log.
-func stages(ctx context.Context, cfg *settings.Site, budgets verify.Budgets, opts Options, hugoLog *bytes.Buffer) (*Summary, error) {
+// outlines are the pages' shapes from the check, for structure.
+func stages(ctx context.Context, cfg *settings.Site, budgets verify.Budgets, opts Options, hugoLog *bytes.Buffer, outlines map[string]*lint.Outline) (*Summary, error) {
 	renderStart := time.Now()
 	site, err := render.Render(ctx, cfg, hugoLog)
 	if opts.Log != nil {
@@ -288,7 +291,7 @@ func stages(ctx context.Context, cfg *settings.Site, budgets verify.Budgets, opt
 	var structureErrs diag.List
 	go func() {
 		t := time.Now()
-		structureErrs = structure.Check(site.Hugo, cfg.Source)
+		structureErrs = structure.Check(site.Hugo, cfg.Source, outlines)
 		structured <- StageTime{"structure", time.Since(t)}
 	}()
 	tm := &timer{last: time.Now()}
@@ -337,12 +340,12 @@ func finish(ctx context.Context, cfg *settings.Site, site *render.Site, budgets 
 		return nil, err
 	}
 	tm.done("offline")
-	if !opts.Preview {
-		for _, e := range res.Precache {
-			precache = append(precache, e.Path)
 	if len(res.QRCodes) == 0 && !opts.Preview && opts.Log != nil {
 		fmt.Fprintln(opts.Log, NoQRNote)
 	}
+	if !opts.Preview {
+		for _, e := range res.Precache {
+			precache = append(precache, e.Path)
 		}
 	}
 	rep, err := verify.Check(afero.NewIOFS(site.Files), precache, budgets, site.BaseURL)

@@ -1,16 +1,18 @@
-// Package structure checks rules about the site's structure on Hugo's own
-// page model, after render and before the offline stage: what Hugo parsed
-// and rendered is what is checked, with no second markdown parser.
+// Package structure checks rules about the site as a whole on Hugo's own
+// page model, after render and before the offline stage. The markdown is
+// not parsed again: each page's headings, shortcodes, list items and
+// links, with their lines, come from the tree package lint made of it with
+// Hugo's own converter (lint.Outline).
 //
 // Its rules: every page has a title and a description in its front matter,
 // as text (from the page's Params, as Hugo decoded them); every #fragment
-// in a link names a heading of the page it links to (the ids Hugo gave the
-// headings, from Fragments); and
-// translation parity: a page's translation keeps the shape of the default
-// language's page: the same headings at the same levels (from Hugo's
-// Fragments), the same shortcodes (so numbers come from the data, never
-// typed) and as many list items. A difference is an error at the twin's
-// file and line.
+// in a link names a heading of the page it links to (found with Hugo's
+// GetPage, against the ids Hugo gave the headings, from Fragments); and
+// translation parity: a page's translation (as Hugo pairs them) keeps the
+// shape of the default language's page: the same headings at the same
+// levels, the same shortcodes (so numbers come from the data, never typed)
+// and as many list items. A difference is an error at the twin's file and
+// line.
 package structure
 
 import (
@@ -18,39 +20,46 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"regexp"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/gohugoio/hugo/hugolib"
-	"github.com/gohugoio/hugo/markup/tableofcontents"
 	"github.com/gohugoio/hugo/resources/page"
 
 	"github.com/okcguide/guide/internal/diag"
+	"github.com/okcguide/guide/internal/lint"
 )
 
 const rule = "translation"
 
 // Check runs the structural rules on the built sites; src is the site's
-// source folder, for paths and lines in the errors.
-func Check(sites *hugolib.HugoSites, src string) diag.List {
+// source folder, for paths in the errors, and outlines are the pages'
+// shapes from lint's run (lint.Result.Outlines). A page with no outline
+// (one lint could not parse, and so reported) is not compared.
+func Check(sites *hugolib.HugoSites, src string, outlines map[string]*lint.Outline) diag.List {
 	ctx := context.Background()
+	outline := func(p page.Page) *lint.Outline {
+		return outlines[filepath.ToSlash(diag.Rel(src, p.File().Filename()))]
+	}
 	var errs diag.List
 	for _, s := range sites.Sites {
 		for _, p := range s.Pages() {
 			if p.File() != nil {
 				errs = append(errs, checkFrontMatter(src, p)...)
-				errs = append(errs, checkFragments(ctx, src, p)...)
+				if o := outline(p); o != nil {
+					errs = append(errs, checkFragments(ctx, src, p, o)...)
+				}
 			}
 		}
 	}
 	for _, p := range sites.Sites[0].Pages() {
-		if p.File() == nil || !(p.IsPage() || p.IsSection() || p.IsHome()) {
+		if p.File() == nil || !(p.IsPage() || p.IsSection() || p.IsHome()) || outline(p) == nil {
 			continue
 		}
 		for _, tr := range p.Translations() {
-			if tr.File() != nil {
-				errs = append(errs, compare(ctx, src, p, tr)...)
+			if tr.File() != nil && outline(tr) != nil {
+				errs = append(errs, compare(src, p, tr, outline(p), outline(tr))...)
 			}
 		}
 	}
@@ -82,27 +91,17 @@ func checkFrontMatter(src string, p page.Page) diag.List {
 	return errs
 }
 
-// heading is one heading of a page's content: its level and title, from
-// Hugo's Fragments, and its line in the source file.
-type heading struct {
-	level int
-	title string
-	line  int
-	size  int // non-blank lines from the heading to the next one
-}
-
-func compare(ctx context.Context, src string, en, tr page.Page) diag.List {
+func compare(src string, en, tr page.Page, enO, trO *lint.Outline) diag.List {
 	var errs diag.List
 	enFile, trFile := diag.Rel(src, en.File().Filename()), diag.Rel(src, tr.File().Filename())
-	enH, trH := headings(ctx, en), headings(ctx, tr)
-	if e := compareHeadings(enFile, trFile, enH, trH); e != nil {
+	if e := compareHeadings(enFile, trFile, enO.Headings, trO.Headings); e != nil {
 		errs = append(errs, e)
 	}
-	if a, b := shortcodes(en.RawContent()), shortcodes(tr.RawContent()); !slices.Equal(a, b) {
+	if a, b := slices.Sorted(slices.Values(enO.Shortcodes)), slices.Sorted(slices.Values(trO.Shortcodes)); !slices.Equal(a, b) {
 		errs = append(errs, &diag.Error{File: trFile, Line: 1, Rule: rule,
 			Msg: fmt.Sprintf("the shortcodes differ from %s: %q here, %q there", enFile, b, a)})
 	}
-	if a, b := len(listItemRe.FindAllString(prose(en.RawContent()), -1)), len(listItemRe.FindAllString(prose(tr.RawContent()), -1)); a != b {
+	if a, b := enO.ListItems, trO.ListItems; a != b {
 		errs = append(errs, &diag.Error{File: trFile, Line: 1, Rule: rule,
 			Msg: fmt.Sprintf("%d list items where %s has %d", b, enFile, a)})
 	}
@@ -113,13 +112,13 @@ func compare(ctx context.Context, src string, en, tr page.Page) diag.List {
 // from the page's. When the translation has one heading fewer (or more),
 // the one missing (or extra) is found by lining up the rest: the same
 // levels, and sections of about the same length.
-func compareHeadings(enFile, trFile string, enH, trH []heading) *diag.Error {
-	at := func(hs []heading, i int) int {
+func compareHeadings(enFile, trFile string, enH, trH []lint.Heading) *diag.Error {
+	at := func(hs []lint.Heading, i int) int {
 		if i < len(hs) {
-			return hs[i].line
+			return hs[i].Line
 		}
 		if len(hs) > 0 {
-			return hs[len(hs)-1].line
+			return hs[len(hs)-1].Line
 		}
 		return 1
 	}
@@ -131,25 +130,25 @@ func compareHeadings(enFile, trFile string, enH, trH []heading) *diag.Error {
 				where = "after this heading"
 			}
 			return &diag.Error{File: trFile, Line: at(trH, k), Rule: rule,
-				Msg: fmt.Sprintf("missing a heading %s: %s has %q (level %d) at line %d", where, enFile, enH[k].title, enH[k].level, enH[k].line)}
+				Msg: fmt.Sprintf("missing a heading %s: %s has %q (level %d) at line %d", where, enFile, enH[k].Title, enH[k].Level, enH[k].Line)}
 		}
 	case -1:
 		if k := odd(trH, enH); k >= 0 {
-			return &diag.Error{File: trFile, Line: trH[k].line, Rule: rule,
-				Msg: fmt.Sprintf("the heading %q has no twin in %s", trH[k].title, enFile)}
+			return &diag.Error{File: trFile, Line: trH[k].Line, Rule: rule,
+				Msg: fmt.Sprintf("the heading %q has no twin in %s", trH[k].Title, enFile)}
 		}
 	}
 	for i := range max(len(enH), len(trH)) {
 		switch {
 		case i >= len(trH):
 			return &diag.Error{File: trFile, Line: at(trH, i), Rule: rule,
-				Msg: fmt.Sprintf("%d headings where %s has %d; the first without a twin is %q at line %d", len(trH), enFile, len(enH), enH[i].title, enH[i].line)}
+				Msg: fmt.Sprintf("%d headings where %s has %d; the first without a twin is %q at line %d", len(trH), enFile, len(enH), enH[i].Title, enH[i].Line)}
 		case i >= len(enH):
-			return &diag.Error{File: trFile, Line: trH[i].line, Rule: rule,
+			return &diag.Error{File: trFile, Line: trH[i].Line, Rule: rule,
 				Msg: fmt.Sprintf("%d headings where %s has %d; the first without a twin is this one", len(trH), enFile, len(enH))}
-		case enH[i].level != trH[i].level:
-			return &diag.Error{File: trFile, Line: trH[i].line, Rule: rule,
-				Msg: fmt.Sprintf("the heading %q is level %d where %s has %q at level %d (line %d)", trH[i].title, trH[i].level, enFile, enH[i].title, enH[i].level, enH[i].line)}
+		case enH[i].Level != trH[i].Level:
+			return &diag.Error{File: trFile, Line: trH[i].Line, Rule: rule,
+				Msg: fmt.Sprintf("the heading %q is level %d where %s has %q at level %d (line %d)", trH[i].Title, trH[i].Level, enFile, enH[i].Title, enH[i].Level, enH[i].Line)}
 		}
 	}
 	return nil
@@ -160,27 +159,27 @@ func compareHeadings(enFile, trFile string, enH, trH []heading) *diag.Error {
 // whose sections are closest in length. A heading can be missing with its
 // section (the text went too) or without (the text joined the section
 // before). It is -1 when no choice leaves the same levels.
-func odd(long, short []heading) int {
+func odd(long, short []lint.Heading) int {
 	best, bestCost := -1, 0
 	for k := range long {
 		for _, merge := range []bool{false, true} {
-			rest := append(append([]heading{}, long[:k]...), long[k+1:]...)
+			rest := append(append([]lint.Heading{}, long[:k]...), long[k+1:]...)
 			cost := 0
 			switch {
 			case !merge:
-				cost = long[k].size
+				cost = long[k].Size
 			case k > 0:
-				rest[k-1].size += long[k].size
+				rest[k-1].Size += long[k].Size
 			default:
 				continue // nothing above the first heading to join
 			}
 			same := true
 			for i := range rest {
-				if rest[i].level != short[i].level {
+				if rest[i].Level != short[i].Level {
 					same = false
 					break
 				}
-				cost += abs(rest[i].size - short[i].size)
+				cost += abs(rest[i].Size - short[i].Size)
 			}
 			if same && (best < 0 || cost < bestCost) {
 				best, bestCost = k, cost
@@ -201,13 +200,10 @@ func abs(n int) int {
 // the page it names (found with Hugo's GetPage, as the link render hook
 // finds it; p itself for "#id") has a heading with that id in Hugo's
 // Fragments. A page that does not exist is the render hook's to report.
-func checkFragments(ctx context.Context, src string, p page.Page) diag.List {
+func checkFragments(ctx context.Context, src string, p page.Page, o *lint.Outline) diag.List {
 	var errs diag.List
-	raw := p.RawContent()
-	first := firstLine(p, raw)
-	for _, m := range linkRe.FindAllStringSubmatchIndex(prose(raw), -1) {
-		dest := raw[m[2]:m[3]]
-		u, err := url.Parse(dest)
+	for _, l := range o.Links {
+		u, err := url.Parse(l.Dest)
 		if err != nil || u.Fragment == "" || u.Scheme != "" || u.Host != "" {
 			continue
 		}
@@ -229,130 +225,8 @@ func checkFragments(ctx context.Context, src string, p page.Page) diag.List {
 		if target != p && target.File() != nil {
 			what = diag.Rel(src, target.File().Filename())
 		}
-		line := first + strings.Count(raw[:m[0]], "\n")
-		col := m[0] - strings.LastIndexByte(raw[:m[0]], '\n')
-		errs = append(errs, &diag.Error{File: diag.Rel(src, p.File().Filename()), Line: line, Col: col, Rule: "link-target",
+		errs = append(errs, &diag.Error{File: diag.Rel(src, p.File().Filename()), Line: l.Line, Col: l.Col, Rule: "link-target",
 			Msg: fmt.Sprintf("%s has no heading with the id %q (its ids: %s)", what, u.Fragment, ids)})
 	}
 	return errs
-}
-
-// firstLine is the line of p's source file where its content (raw, after
-// the front matter) starts.
-func firstLine(p page.Page, raw string) int {
-	data, err := os.ReadFile(p.File().Filename())
-	if err != nil {
-		return 1
-	}
-	if i := strings.Index(string(data), raw); i >= 0 {
-		return 1 + strings.Count(string(data[:i]), "\n")
-	}
-	return 1
-}
-
-var (
-	// A markdown inline link or image: [text](dest) or [text](dest "title").
-	linkRe        = regexp.MustCompile(`\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)`)
-	shortcodeRe   = regexp.MustCompile(`\{\{[<%]\s*([^>%]*?)\s*[>%]\}\}`)
-	listItemRe    = regexp.MustCompile(`(?m)^\s*(?:[-*+]|\d+\.) `)
-	headingLineRe = regexp.MustCompile(`(?m)^ {0,3}#{1,6}(?:[ \t]|$)`)
-	codeSpanRe    = regexp.MustCompile("`+[^`]*`+")
-)
-
-// headings lists p's content headings in order, from Hugo's Fragments,
-// each with the line of the source file its markdown heading is on.
-func headings(ctx context.Context, p page.Page) []heading {
-	var out []heading
-	var walk func(hs tableofcontents.Headings)
-	walk = func(hs tableofcontents.Headings) {
-		for _, h := range hs {
-			if !h.IsZero() {
-				out = append(out, heading{level: h.Level, title: h.Title})
-			}
-			walk(h.Headings)
-		}
-	}
-	if f := p.Fragments(ctx); f != nil {
-		walk(f.Headings)
-	}
-	// Hugo's model has no source lines; the n-th heading line of the
-	// markdown is the n-th heading.
-	raw := prose(p.RawContent())
-	first := firstLine(p, p.RawContent())
-	ms := headingLineRe.FindAllStringIndex(raw, -1)
-	for i, m := range ms {
-		if i >= len(out) {
-			break
-		}
-		out[i].line = first + strings.Count(raw[:m[0]], "\n")
-		end := len(raw)
-		if i+1 < len(ms) {
-			end = ms[i+1][0]
-		}
-		for _, l := range strings.Split(raw[m[1]:end], "\n")[1:] {
-			if strings.TrimSpace(l) != "" {
-				out[i].size++
-			}
-		}
-	}
-	return out
-}
-
-// prose is raw with the text of its code blocks and code spans blanked
-// out, line breaks kept, so that the scans for links, headings and list
-// items see only what markdown reads as such: a "# comment" in a fenced
-// shell example is not a heading. Shortcodes are left, as Hugo runs them
-// in code too.
-func prose(raw string) string {
-	lines := strings.SplitAfter(raw, "\n")
-	fence := "" // the open fence's run of ` or ~, or ""
-	for i, l := range lines {
-		t := strings.TrimLeft(l, " ")
-		if len(l)-len(t) <= 3 {
-			if run := fenceRun(t); run != "" && (fence == "" || strings.HasPrefix(run, fence) && strings.TrimSpace(t[len(run):]) == "") {
-				if fence == "" {
-					fence = run
-				} else {
-					fence = ""
-				}
-				lines[i] = blank(l)
-				continue
-			}
-		}
-		if fence != "" {
-			lines[i] = blank(l)
-			continue
-		}
-		lines[i] = codeSpanRe.ReplaceAllStringFunc(l, func(span string) string { return strings.Repeat(" ", len(span)) })
-	}
-	return strings.Join(lines, "")
-}
-
-// fenceRun is the run of three or more backticks or tildes that starts
-// line, or "".
-func fenceRun(line string) string {
-	if line == "" || line[0] != '`' && line[0] != '~' {
-		return ""
-	}
-	n := len(line) - len(strings.TrimLeft(line, line[:1]))
-	if n < 3 {
-		return ""
-	}
-	return line[:n]
-}
-
-// blank is line with every character but its line break made a space.
-func blank(line string) string {
-	body := strings.TrimRight(line, "\r\n")
-	return strings.Repeat(" ", len(body)) + line[len(body):]
-}
-
-// shortcodes lists the shortcode calls in raw, sorted, spacing normalised.
-func shortcodes(raw string) []string {
-	var out []string
-	for _, m := range shortcodeRe.FindAllStringSubmatch(raw, -1) {
-		out = append(out, strings.Join(strings.Fields(m[1]), " "))
-	}
-	slices.Sort(out)
-	return out
 }

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/tools/txtar"
 
+	"github.com/okcguide/guide/internal/lint"
 	"github.com/okcguide/guide/internal/render"
 	"github.com/okcguide/guide/internal/settings"
 	"github.com/okcguide/guide/internal/sitetest"
@@ -26,11 +27,17 @@ func check(t *testing.T, archive string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The pages' outlines come from lint's parse, as in a build; lint's
+	// own problems (a typed number, say) are not this test's.
+	res, err := lint.Run(lint.Options{Site: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
 	site, err := render.Render(context.Background(), cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	errs := structure.Check(site.Hugo, src)
+	errs := structure.Check(site.Hugo, src, res.Outlines)
 	errs.Sort()
 	var b strings.Builder
 	for _, e := range errs {
