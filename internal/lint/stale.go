@@ -34,7 +34,7 @@ func (l *linter) checkFacts() {
 	}
 	checked, ok := f.Checked()
 	if !ok {
-		l.warnAt(contacts.File, f.SourceLine, 1, "unconfirmed", "nobody has confirmed the contact facts, so every page says so: confirm the number %s, its hours and online reporting with the police department's official site, then record the check in [check] (see \"Before you publish\" in README.md)", f.NonEmergency.Display)
+		l.warnAt(contacts.File, f.SourceLine, 1, "unconfirmed", "nobody has confirmed the contact facts, so every page says so: confirm the number %s, its hours, and that online reports start at [website] %s, with the police department's official site, then record the check in [check] (see \"Before you publish\" in README.md)", f.NonEmergency.Display, f.Website.URL)
 		return
 	}
 	l.checkAge(contacts.File, f.CheckLine, "[check] date", checked, "the contact facts")
