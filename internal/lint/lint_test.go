@@ -77,15 +77,12 @@ func runOn(src string, now time.Time) (*Result, error) {
 // when they are the rule under test, so other fixtures need no dates and
 // may be short and odd.
 //
-// It also checks what the fixture's file names promise: each
+// sitetest.Fixtures checks what the fixture's file names promise: each
 // content/bad*.md gets at least one problem from the rule, and each
 // content/good*.md gets no problem at all.
 func TestFixtures(t *testing.T) {
 	sitetest.Fixtures(t, filepath.Join("testdata", "*.txtar"), *update, func(t *testing.T, comment []byte, files *txtar.Archive) string {
-		rule := path.Base(t.Name())
-		if m := ruleLine.FindSubmatch(comment); m != nil {
-			rule = string(m[1])
-		}
+		rule := ruleOf(path.Base(t.Name()), comment)
 		now := testClock
 		if m := nowLine.FindSubmatch(comment); m != nil {
 			now, _ = time.Parse(time.DateOnly, string(m[1]))
@@ -103,32 +100,20 @@ func TestFixtures(t *testing.T) {
 			}
 			got = append(got, e.Error())
 		}
-		for _, f := range files.Files {
-			base := filepath.Base(f.Name)
-			if !strings.HasPrefix(f.Name, "content/") {
-				continue
-			}
-			var mine, ofRule int
-			for _, line := range got {
-				if strings.HasPrefix(line, f.Name+":") {
-					mine++
-					if strings.Contains(line, ": "+rule+": ") {
-						ofRule++
-					}
-				}
-			}
-			if strings.HasPrefix(base, "bad") && ofRule == 0 {
-				t.Errorf("%s: no %s problem reported", f.Name, rule)
-			}
-			if strings.HasPrefix(base, "good") && mine > 0 {
-				t.Errorf("%s: %d problems reported, want none", f.Name, mine)
-			}
-		}
 		if len(got) == 0 {
 			return ""
 		}
 		return strings.Join(got, "\n") + "\n"
-	})
+	}, sitetest.RuleOf(ruleOf))
+}
+
+// ruleOf is the rule a fixture tests: the one its comment names on a
+// "rule: RULE" line, or else its name.
+func ruleOf(name string, comment []byte) string {
+	if m := ruleLine.FindSubmatch(comment); m != nil {
+		return string(m[1])
+	}
+	return name
 }
 
 // The file rule needs bytes a txtar file cannot hold well.

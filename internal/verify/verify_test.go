@@ -60,8 +60,9 @@ func TestGoodTree(t *testing.T) {
 var update = flag.Bool("update", false, "rewrite the want files in testdata/problems/*.txtar from what verify reports")
 
 // Each testdata/problems/NAME.txtar adds files (a bad.html) to the good
-// tree; its "want" file holds every line verify reports, and each of them
-// must be about bad.html.
+// tree; its "want" file holds every line verify reports. sitetest.Fixtures
+// checks that bad.html gets one at least; here, each of them must be
+// about bad.html.
 func TestProblems(t *testing.T) {
 	sitetest.Fixtures(t, filepath.Join("testdata", "problems", "*.txtar"), *update, func(t *testing.T, _ []byte, added *txtar.Archive) string {
 		_, err := verify.Check(os.DirFS(tree(t, good+string(txtar.Format(added)))), nil, verify.DefaultBudgets, "")
@@ -71,9 +72,6 @@ func TestProblems(t *testing.T) {
 			if !strings.HasPrefix(e.Error(), "bad.html") {
 				t.Errorf("a problem not on bad.html: %s", e.Error())
 			}
-		}
-		if got == "" {
-			t.Error("no problem reported")
 		}
 		return got
 	})
