@@ -193,7 +193,8 @@ func TestIPhoneHint(t *testing.T) {
 
 // TestShareButton: the Share button shows only where the Web Share API
 // exists, and shares the reader's language's home page: its address as
-// served, or with a base URL the canonical one.
+// served, or with a base URL the canonical one, and a text that says the
+// facts are not yet confirmed (no check is recorded).
 func TestShareButton(t *testing.T) {
 	for _, withBase := range []bool{false, true} {
 		t.Run(fmt.Sprintf("base=%v", withBase), func(t *testing.T) {
@@ -216,7 +217,10 @@ func TestShareButton(t *testing.T) {
 			}); err != nil {
 				t.Fatal(err)
 			}
-			for _, c := range []struct{ page, home string }{{"about.html", "index.html"}, {"es/about.html", "es/index.html"}} {
+			for _, c := range []struct{ page, home, caveat string }{
+				{"about.html", "index.html", "not yet confirmed"},
+				{"es/about.html", "es/index.html", "todavía no se han confirmado"},
+			} {
 				if err := loaded(ctx, s.URL(c.page)); err != nil {
 					t.Fatal(err)
 				}
@@ -229,6 +233,9 @@ func TestShareButton(t *testing.T) {
 				}
 				if want := s.URL(c.home); got != want {
 					t.Errorf("%s shares %q, want %q", c.page, got, want)
+				}
+				if text, _ := eval[string](ctx, `window.shared && window.shared.text || ''`); !strings.Contains(text, c.caveat) {
+					t.Errorf("%s shares the text %q, which does not say %q", c.page, text, c.caveat)
 				}
 			}
 		})
