@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -44,13 +45,15 @@ func (e *Error) Error() string {
 }
 
 // List is a set of problems reported together. Its Error method prints
-// one problem per line, sorted by file, line and column.
+// one problem per line, sorted by file, line and column; the list itself
+// keeps its order.
 type List []*Error
 
 func (l List) Error() string {
-	l.Sort()
-	lines := make([]string, len(l))
-	for i, e := range l {
+	sorted := slices.Clone(l)
+	sorted.Sort()
+	lines := make([]string, len(sorted))
+	for i, e := range sorted {
 		lines[i] = e.Error()
 	}
 	return strings.Join(lines, "\n")
