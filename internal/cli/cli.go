@@ -70,7 +70,7 @@ func build(args []string, stdout, stderr io.Writer) int {
 	source := fs.String("source", ".", "the guide's source `folder` (with hugo.toml, content/, layouts/, assets/)")
 	dest := fs.String("destination", "public", "the output `folder`; replaced in one step when the build succeeds")
 	timings := fs.Bool("timings", false, "also print how long each stage took")
-	baseURL := fs.String("base-url", "", "the guide's public `address`, like https://example.org/okc/guide/ (default: baseURL in hugo.toml);\nit adds canonical and hreflang links, sitemaps and the link preview image")
+	baseURL := fs.String("base-url", "", "the guide's public `address`, like https://example.org/okc/guide/ (default: baseURL in hugo.toml);\nit adds canonical and hreflang links, sitemaps, the link preview image and the QR code of the flyer and print card")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}

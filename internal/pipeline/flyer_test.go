@@ -181,8 +181,9 @@ func TestFlyerWithoutBaseURL(t *testing.T) {
 			t.Errorf("%s: built without a base URL, the flyer has an image", f.page)
 		}
 		about := strings.Replace(f.page, "flyer", "about", 1)
-		if !linksTo(sitetest.ParseHTML(t, about, tree[about]), about, f.page) {
-			t.Errorf("%s does not link to %s", about, f.page)
+		mains := sitetest.FindAll(sitetest.ParseHTML(t, about, tree[about]), func(n *html.Node) bool { return n.Data == "main" })
+		if len(mains) != 1 || !linksTo(mains[0], about, f.page) {
+			t.Errorf("%s does not link to %s in its text", about, f.page)
 		}
 	}
 	for _, page := range htmlPages(tree) {
