@@ -3,6 +3,8 @@ package render
 import (
 	"context"
 	"errors"
+	"testing"
+	"time"
 
 	"github.com/okcguide/guide/internal/settings"
 )
@@ -13,4 +15,12 @@ import (
 func SecondBuild(cfg *settings.Site) (stuck bool, err error) {
 	_, err = secondBuild(context.Background(), cfg, nil, "", 0)
 	return errors.As(err, new(*stuckError)), err
+}
+
+// SetSecondGrace sets how long the second build may write nothing after
+// Hugo stops it, for the rest of the test.
+func SetSecondGrace(t testing.TB, grace time.Duration) {
+	old := graces
+	graces[1] = grace
+	t.Cleanup(func() { graces = old })
 }

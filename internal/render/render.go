@@ -5,9 +5,11 @@
 //
 // Hugo returns most problems as structured file errors (herrors.FileError)
 // with a position; Render reports each at its innermost position. A
-// problem a template raises with errorf is only logged, as text, so Render
-// also captures Hugo's log and turns each logged error into a diag.Error.
-// Every path is relative to the source.
+// problem a template raises with errorf is only logged, so Render builds
+// with a logger of its own whose hook (loggers.Options.HandlerPost) keeps
+// each error Hugo logs, by its level, and turns it into a diag.Error; the
+// position is read from the message. Every path is relative to the
+// source.
 package render
 
 import (
@@ -20,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -192,20 +195,23 @@ func renderOnce(ctx context.Context, cfg *settings.Site, log io.Writer, base str
 	src, cfgs := cfg.Source, cfg.Hugo
 	capture := &logCapture{forward: log}
 	logger := loggers.New(loggers.Options{
-		Level:         logg.LevelWarn,
-		StdOut:        io.Discard,
-		StdErr:        capture,
-		DistinctLevel: logg.LevelWarn,
+		Level:              logg.LevelWarn,
+		StdOut:             io.Discard,
+		StdErr:             io.Discard,
+		DistinctLevel:      logg.LevelWarn, // as Hugo's own logger: each message once
+		HandlerPost:        capture.entry,
+		SuppressStatements: cfgs.GetFirstLanguageConfig().IgnoredLogs(),
 	})
 	osFs := afero.NewOsFs()
 	fs := hugofs.NewFrom(osFs, cfgs.LoadingInfo.BaseConfig)
 	written := &copier{Fs: fs.PublishDir, copies: afero.NewMemMapFs()}
 	fs.PublishDir, fs.PublishDirStatic, fs.PublishDirServer = written, written, written
+	// Hugo takes a logger of the caller's only as DepsCfg.TestLogger;
+	// otherwise it makes its own, whose errors are only text.
 	sites, err := hugolib.NewHugoSites(deps.DepsCfg{
-		Configs:  cfgs,
-		Fs:       fs,
-		LogLevel: logger.Level(),
-		StdErr:   logger.StdErr(),
+		Configs:    cfgs,
+		Fs:         fs,
+		TestLogger: logger,
 	})
 	if err != nil {
 		capture.flush()
@@ -245,7 +251,7 @@ func renderOnce(ctx context.Context, cfg *settings.Site, log io.Writer, base str
 	if err != nil {
 		return nil, convert(src, capture, err)
 	}
-	if n := capture.errorCount(); n > 0 {
+	if n := logger.LoggCount(logg.LevelError); n > 0 {
 		return nil, convert(src, capture, fmt.Errorf("logged %d error(s)", n))
 	}
 
@@ -398,56 +404,65 @@ func folder(p string) string {
 	return p[:strings.LastIndex(p, "/")+1]
 }
 
-// logCapture collects what Hugo logs.
-// Errors are kept to be reported as diag errors; anything else (warnings)
-// goes on to forward.
+// logCapture collects what Hugo logs, entry by entry, from the logger's
+// hook: errors are kept, to be reported as diag errors; warnings are kept
+// as Hugo prints them, for forward.
 type logCapture struct {
 	mu      sync.Mutex
-	buf     bytes.Buffer
+	errors  []string // the first line of each error's message, in order
+	warns   bytes.Buffer
 	forward io.Writer
 }
 
-func (c *logCapture) Write(p []byte) (int, error) {
+// entry is the logger's hook; Hugo has already trimmed the message.
+func (c *logCapture) entry(e *logg.Entry) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.buf.Write(p)
+	if e.Level >= logg.LevelError {
+		msg, _, _ := strings.Cut(e.Message, "\n")
+		c.errors = append(c.errors, msg)
+		return nil
+	}
+	fmt.Fprintf(&c.warns, "%-5s %s", levelName(e.Level), e.Message)
+	for _, f := range e.Fields {
+		if !strings.HasPrefix(f.Name, hugoFieldPrefix) {
+			fmt.Fprintf(&c.warns, " %s %v", f.Name, f.Value)
+		}
+	}
+	c.warns.WriteByte('\n')
+	return nil
 }
 
-// flush passes every logged entry that is not an error on to forward.
+// hugoFieldPrefix starts the names of the fields Hugo keeps for itself,
+// which its own log leaves out.
+var hugoFieldPrefix = strings.TrimSuffix(loggers.FieldNameCmd, "_cmd")
+
+func levelName(l logg.Level) string {
+	switch l {
+	case logg.LevelWarn:
+		return "WARN"
+	case logg.LevelInfo:
+		return "INFO"
+	}
+	return strings.ToUpper(l.String())
+}
+
+// flush passes the warnings on to forward.
 func (c *logCapture) flush() {
 	if c.forward == nil {
 		return
 	}
-	isErr := false
-	for _, l := range c.lines() {
-		if l == "" {
-			continue
-		}
-		if strings.HasPrefix(l, "ERROR ") {
-			isErr = true
-		} else if strings.HasPrefix(l, "WARN ") || strings.HasPrefix(l, "INFO ") {
-			isErr = false
-		}
-		if !isErr {
-			fmt.Fprintln(c.forward, l)
-		}
-	}
-}
-
-func (c *logCapture) lines() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return strings.Split(c.buf.String(), "\n")
+	c.forward.Write(c.warns.Bytes())
+	c.warns.Reset()
 }
 
-func (c *logCapture) errorCount() int {
-	n := 0
-	for _, l := range c.lines() {
-		if strings.HasPrefix(l, "ERROR ") {
-			n++
-		}
-	}
-	return n
+// logged returns the errors Hugo logged.
+func (c *logCapture) logged() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.errors)
 }
 
 // Hugo's positions look like "/abs/path/file.md:12:3" or
@@ -456,16 +471,13 @@ var posRe = regexp.MustCompile(`"?((?:/|[A-Za-z]:\\)[^":\s]+?)(?::(\d+)(?::(\d+)
 
 // convert turns Hugo's errors into a diag.List with paths relative to
 // src: first the file errors (herrors.FileError) in err, each reported at
-// its innermost position; then the problems Hugo only logged (like a
-// template's errorf), which exist only as text; and when there are
+// its innermost position; then the errors Hugo only logged (like a
+// template's errorf), as the logger's hook kept them; and when there are
 // neither, err's own text.
 func convert(src string, c *logCapture, err error) error {
 	list := fileErrors(src, err)
-	for _, l := range c.lines() {
-		if !strings.HasPrefix(l, "ERROR ") {
-			continue
-		}
-		list = append(list, parse(src, strings.TrimPrefix(l, "ERROR ")))
+	for _, msg := range c.logged() {
+		list = append(list, parse(src, msg))
 	}
 	if len(list) == 0 && err != nil {
 		list = append(list, parse(src, err.Error()))
