@@ -65,7 +65,9 @@ type Tab interface {
 	// Reload reloads the page, as the reader's reload button does.
 	Reload(ctx context.Context) error
 	// Eval evaluates a JavaScript expression, awaiting a promise, and
-	// returns its value as JSON.
+	// returns its value as JSON (undefined is null). Chromium also takes
+	// a script of several statements; the other engines take only an
+	// expression.
 	Eval(ctx context.Context, expr string) (json.RawMessage, error)
 	// NewTab opens another tab in the same isolated context.
 	NewTab(ctx context.Context) (Tab, error)
@@ -318,8 +320,9 @@ func Eval[T any](ctx context.Context, expr string) (T, error) {
 }
 
 // jsonExpr wraps expr so that it evaluates to its value as a JSON string,
-// after awaiting a promise: every engine then returns the same JSON,
-// whatever its protocol's own encoding of values. undefined is null.
+// after awaiting a promise: Firefox and WebKit then return the same JSON
+// as Chromium, whatever their protocol's own encoding of values.
+// undefined is null.
 func jsonExpr(expr string) string {
 	return "Promise.resolve((\n" + expr + "\n)).then((v) => JSON.stringify(v === undefined ? null : v))"
 }

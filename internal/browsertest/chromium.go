@@ -7,6 +7,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/network"
@@ -91,13 +92,25 @@ func (d *chromiumDriver) newContext(ctx context.Context) (Tab, error) {
 	return tab, nil
 }
 
-// Browser returns the shared Chromium's own context, starting it on first
-// use, for tests that need Chromium itself (a tab in its default
-// profile). With no Chromium it skips t, or fails it when one is required.
-func Browser(t testing.TB) context.Context {
+// NewDefaultProfileTab opens a tab in Chromium's default profile, not in
+// an isolated context, and returns a context that drives it, ending after
+// timeout or with the test. Chromium counts contexts made over the
+// protocol as incognito, where some features (installing an app) are
+// off. With no Chromium it skips t (see Require).
+func NewDefaultProfileTab(t testing.TB, timeout time.Duration) context.Context {
 	t.Helper()
 	Chromium.Require(t)
-	return Chromium.drv.(*chromiumDriver).ctx
+	parent, cancel := context.WithTimeout(Chromium.drv.(*chromiumDriver).ctx, timeout)
+	tab, err := openChromiumTab(parent)
+	if err != nil {
+		cancel()
+		t.Fatalf("opening a tab: %v", err)
+	}
+	t.Cleanup(func() {
+		tab.Close()
+		cancel()
+	})
+	return withTab(tab.ctx, tab)
 }
 
 // chromiumTab is a chromedp context: its target is the tab.
@@ -128,9 +141,14 @@ func (c *chromiumTab) Reload(ctx context.Context) error {
 	return chromedp.Do(ctx, chromedp.Reload())
 }
 
+// Eval evaluates expr as the DevTools console does: a script (statements
+// too) whose last value is the result.
 func (c *chromiumTab) Eval(ctx context.Context, expr string) (json.RawMessage, error) {
-	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](jsonExpr(expr), chromedp.EvalAwaitPromise))
-	return json.RawMessage(s), err
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](expr, chromedp.EvalAwaitPromise))
+	if err == nil && v == nil {
+		v = []byte("null") // undefined
+	}
+	return v, err
 }
 
 func (c *chromiumTab) NewTab(ctx context.Context) (Tab, error) {

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"mime"
 	"os"
@@ -12,17 +13,22 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/okcguide/guide/internal/browsertest"
 	"github.com/okcguide/guide/internal/sitetest"
 )
 
-// The browser is shared by every test in the package (browsertest):
-// starting Chromium costs about a second. Each test gets its own browser
-// context (its own storage, service workers and caches) and its own server
-// port, so nothing leaks from one test to the next.
+// Each engine's browser is shared by every test in the package
+// (browsertest): starting one costs one to several seconds. Each test gets
+// its own isolated context in it (its own storage, service workers and
+// caches) and its own server port, so nothing leaks from one test to the
+// next.
+//
+// The offline, update and precache tests run in every engine, each as a
+// subtest named for it (TestOffline/chromium, TestOffline/firefox,
+// TestOffline/webkit): inEachEngine. The other tests need the DevTools
+// protocol and run in Chromium only.
 
 func TestMain(m *testing.M) {
 	// Static hosts send the web manifest with its registered type; Go's
@@ -36,55 +42,71 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// requireBrowser skips the test when there is no browser (fails instead
-// with GUIDE_REQUIRE_BROWSER=1).
-func requireBrowser(t *testing.T) { browsertest.Browser(t) }
+// engines maps the name of each engine's subtest (see inEachEngine) to
+// its engine.
+var engines sync.Map
+
+// inEachEngine runs test once in each browser engine, as a subtest named
+// for it. Inside, newSite, newBrowserContext and the other helpers use
+// that engine. A missing engine skips its subtest, or fails it with
+// GUIDE_REQUIRE_BROWSER=1.
+func inEachEngine(t *testing.T, test func(t *testing.T)) {
+	for _, e := range browsertest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			engines.Store(t.Name(), e)
+			t.Cleanup(func() { engines.Delete(t.Name()) })
+			e.Require(t)
+			test(t)
+		})
+	}
+}
+
+// engine is the engine t runs in: its own or its parent's subtest's of
+// inEachEngine, else Chromium.
+func engine(t *testing.T) *browsertest.Engine {
+	for name := t.Name(); ; {
+		if e, ok := engines.Load(name); ok {
+			return e.(*browsertest.Engine)
+		}
+		i := strings.LastIndexByte(name, '/')
+		if i < 0 {
+			return browsertest.Chromium
+		}
+		name = name[:i]
+	}
+}
+
+// requireBrowser skips the test when its engine is not installed (fails
+// instead with GUIDE_REQUIRE_BROWSER=1).
+func requireBrowser(t *testing.T) { engine(t).Require(t) }
 
 // testTimeout bounds each test's browser work, so a hung page fails the
 // test instead of the whole run.
 const testTimeout = 90 * time.Second
 
-// newBrowserContext returns a context for a new, empty browser context in
-// the shared browser, with one blank tab. Children made with newTab open
-// more tabs in the same browser context. Everything closes when the test
-// ends.
+// newBrowserContext returns a context for a new, isolated context in the
+// test's engine (see engine), with one blank tab. Children made with
+// newTab open more tabs in it. Everything closes when the test ends.
 func newBrowserContext(t *testing.T) context.Context {
 	t.Helper()
-	return browsertest.NewBrowserContext(t, testTimeout)
+	return engine(t).NewContext(t, testTimeout)
 }
 
-// newDefaultProfileTab opens a tab in the browser's default profile.
+// newDefaultProfileTab opens a tab in Chromium's default profile.
 // Browser contexts made over the protocol count as incognito, where
 // Chromium never offers to install an app; only the installability test
 // needs this. Its server's fresh port makes a fresh origin, so no service
 // worker or cache of another test applies to it.
 func newDefaultProfileTab(t *testing.T) context.Context {
 	t.Helper()
-	tctx, cancelTimeout := context.WithTimeout(browsertest.Browser(t), testTimeout)
-	ctx, cancel := chromedp.NewContext(tctx)
-	t.Cleanup(func() {
-		cancel()
-		cancelTimeout()
-	})
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("opening a tab: %v", err)
-	}
-	return ctx
+	return browsertest.NewDefaultProfileTab(t, testTimeout)
 }
 
-// newTab opens a tab in parent's browser context. close closes it and
+// newTab opens a tab in parent's isolated context. close closes it and
 // waits until the browser has let it go.
 func newTab(t *testing.T, parent context.Context) (ctx context.Context, close func()) {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(parent)
-	if err := chromedp.Do(ctx); err != nil {
-		cancel()
-		t.Fatalf("opening a tab: %v", err)
-	}
-	var once sync.Once
-	close = func() { once.Do(cancel) }
-	t.Cleanup(close)
-	return ctx, close
+	return browsertest.NewTab(t, parent)
 }
 
 // phone sets a 360 px wide mobile viewport and the color scheme.
@@ -100,27 +122,69 @@ func phone(ctx context.Context, scheme string) error {
 	)
 }
 
-// goOffline cuts the tab off the network, its service worker included.
-func goOffline(ctx context.Context) error { return setOffline(ctx, true) }
+// goOffline tells the tab's page the device is offline: navigator.onLine
+// is false and the page hears "offline". In Chromium the tab and its
+// service worker are cut off the network too; in Firefox they are not,
+// and WebKit cannot be told at all (the error says so). A test that
+// needs the network gone uses site.offline.
+func goOffline(ctx context.Context) error { return browsertest.SetOffline(ctx, true) }
 
 // goOnline gives the tab its network back; the page hears "online".
-func goOnline(ctx context.Context) error { return setOffline(ctx, false) }
+func goOnline(ctx context.Context) error { return browsertest.SetOffline(ctx, false) }
 
-func setOffline(ctx context.Context, offline bool) error {
-	if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-		EmulateOfflineServiceWorker: &offline,
-		MatchedNetworkConditions: []*network.Conditions{{
-			Offline: offline, DownloadThroughput: -1, UploadThroughput: -1,
-		}},
-	}); err != nil {
-		return fmt.Errorf("emulating offline %v: %w", offline, err)
+// offline takes the reader offline the same way in every engine: the
+// site's server stops, so every request the page or its service worker
+// makes is refused, as with no signal. The page is also told it is
+// offline (goOffline) where the engine can be driven to. Where it cannot,
+// offline returns the error that says so, for the checks that need the
+// page told to skip with (skipUnsupported); else nil.
+func (s *site) offline(t *testing.T, ctx context.Context) (notTold error) {
+	t.Helper()
+	s.Srv.Close()
+	err := goOffline(ctx)
+	if errors.Is(err, errors.ErrUnsupported) {
+		t.Logf("offline means the server is gone; the page is not told: %v", err)
+		return err
 	}
-	if _, err := chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{
-		Offline: offline, DownloadThroughput: -1, UploadThroughput: -1,
-	}); err != nil {
-		return fmt.Errorf("setting navigator.onLine to %v: %w", !offline, err)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return nil
+}
+
+// skipUnsupported skips t when err says the engine lacks a feature
+// (naming it), and fails it on any other error.
+func skipUnsupported(t *testing.T, err error) {
+	t.Helper()
+	if errors.Is(err, errors.ErrUnsupported) {
+		t.Skipf("not checked in this engine: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// reload reloads the tab's page, as the reader's reload button does.
+func reload(ctx context.Context) error { return browsertest.Reload(ctx) }
+
+// hide hides the tab's page, as switching to another app does, or shows
+// it again when hidden is false.
+func hide(ctx context.Context, hidden bool) error { return browsertest.SetHidden(ctx, hidden) }
+
+// click clicks the element sel finds (a CSS selector), from the page's
+// own script: the same in every engine.
+func click(ctx context.Context, sel string) error {
+	ok, err := eval[bool](ctx, fmt.Sprintf(`(() => { const e = document.querySelector(%q); if (e) e.click(); return !!e; })()`, sel))
+	if err == nil && !ok {
+		err = fmt.Errorf("nothing to click: no %s", sel)
+	}
+	return err
+}
+
+// waitVisible waits until the element sel finds is shown.
+func waitVisible(ctx context.Context, timeout time.Duration, sel string) error {
+	return until(ctx, timeout, fmt.Sprintf(`(() => { const e = document.querySelector(%q);
+	  return !!e && !e.closest('[hidden]') && e.getBoundingClientRect().height > 0; })()`, sel), swState)
 }
 
 func navigate(ctx context.Context, url string) error { return browsertest.Navigate(ctx, url) }

@@ -1,7 +1,10 @@
 // Package e2e holds the guide's browser tests. They build the real site
 // with the pipeline, serve it under a sub-path (/okc/guide/) from a local
-// test server, and drive headless Chromium through the DevTools protocol
-// (github.com/chromedp/chromedp) to check what a visitor gets:
+// test server, and drive real browsers (internal/browsertest) to check
+// what a visitor gets. The offline, update and precache tests run in
+// Chromium, Firefox ESR and WebKitGTK, each as a subtest named for the
+// engine; the others drive Chromium through the DevTools protocol
+// (github.com/chromedp/chromedp):
 //
 //   - every page works offline once the service worker is in charge, and an
 //     unknown address offline shows the offline page with both call links;
@@ -32,9 +35,9 @@
 //   - built with a base URL and served there, each page's canonical link,
 //     hreflang alternates and og:image are absolute and load.
 //
-// The package has only tests. The browser is found through GUIDE_CHROME,
-// then chromium, chromium-browser or google-chrome on PATH. With no browser
-// the tests skip, unless GUIDE_REQUIRE_BROWSER=1, which makes them fail.
+// The package has only tests. internal/browsertest says where each
+// engine is found. A missing engine skips its tests, unless
+// GUIDE_REQUIRE_BROWSER=1, which makes them fail.
 //
 // testdata/axe.min.js is axe-core from the npm registry; see
 // testdata/README.md for its version and how to refresh it.

@@ -9,7 +9,9 @@ import (
 // TestOffline: after one visit, every page of the sitemap loads with no
 // network and no server, with its own h1 and its CSS applied; an address
 // the guide does not have shows the offline page, with both call links.
-func TestOffline(t *testing.T) {
+func TestOffline(t *testing.T) { inEachEngine(t, testOffline) }
+
+func testOffline(t *testing.T) {
 	s := newSite(t, "")
 	pages := s.pages(t)
 	ctx := newBrowserContext(t)
@@ -30,13 +32,13 @@ func TestOffline(t *testing.T) {
 		t.Fatalf("online, .call-main has background %q: main.css is not applied", wantBG)
 	}
 
-	if err := goOffline(ctx); err != nil {
-		t.Fatal(err)
-	}
-	s.Srv.Close()
-	if online, err := eval[bool](ctx, `navigator.onLine`); err != nil || online {
-		t.Fatalf("navigator.onLine = %v, %v after going offline", online, err)
-	}
+	notTold := s.offline(t, ctx)
+	t.Run("navigator.onLine", func(t *testing.T) {
+		skipUnsupported(t, notTold)
+		if online, err := eval[bool](ctx, `navigator.onLine`); err != nil || online {
+			t.Fatalf("navigator.onLine = %v, %v after going offline", online, err)
+		}
+	})
 
 	check := func(t *testing.T, rel, wantH1 string) {
 		t.Helper()
@@ -90,7 +92,9 @@ func TestOffline(t *testing.T) {
 // offline: a page opened from a link with a query string (?utm_source=x),
 // and the start addresses of each language, ./ and es/, as a home-screen
 // icon opens them.
-func TestOfflineStartAddresses(t *testing.T) {
+func TestOfflineStartAddresses(t *testing.T) { inEachEngine(t, testOfflineStartAddresses) }
+
+func testOfflineStartAddresses(t *testing.T) {
 	s := newSite(t, "")
 	ctx := newBrowserContext(t)
 	if err := navigate(ctx, s.URL("about.html?utm_source=x")); err != nil {
@@ -99,10 +103,7 @@ func TestOfflineStartAddresses(t *testing.T) {
 	if err := waitControlled(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := goOffline(ctx); err != nil {
-		t.Fatal(err)
-	}
-	s.Srv.Close()
+	s.offline(t, ctx)
 	for _, c := range []struct{ address, page string }{
 		{"about.html?utm_source=x", "about.html"},
 		{"index.html?utm_source=x", "index.html"},

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/okcguide/guide/internal/browsertest"
 	"github.com/okcguide/guide/internal/sitetest"
 )
 
@@ -65,7 +66,9 @@ func expectSaved(t *testing.T, ctx context.Context, s *site) {
 
 // TestPrecacheRetry: a file that fails once with 503 on a first visit is
 // fetched again, and the guide is saved during that same visit.
-func TestPrecacheRetry(t *testing.T) {
+func TestPrecacheRetry(t *testing.T) { inEachEngine(t, testPrecacheRetry) }
+
+func testPrecacheRetry(t *testing.T) {
 	s := newSite(t, "")
 	css := s.stylesheet(t)
 	s.fail(css, 503, 1)
@@ -83,10 +86,7 @@ func TestPrecacheRetry(t *testing.T) {
 	if left := s.failuresLeft(css); left != 0 {
 		t.Errorf("the 503 for %s was never asked for", css)
 	}
-	if err := goOffline(ctx); err != nil {
-		t.Fatal(err)
-	}
-	s.Srv.Close()
+	s.offline(t, ctx)
 	for _, p := range []string{"index.html", s.otherPage(t)} {
 		if err := navigate(ctx, s.URL(p)); err != nil {
 			t.Fatal(err)
@@ -99,7 +99,9 @@ func TestPrecacheRetry(t *testing.T) {
 
 // TestPrecacheNoRedownload: when an install fails on one file, the next
 // install downloads only what the first did not get: no file twice.
-func TestPrecacheNoRedownload(t *testing.T) {
+func TestPrecacheNoRedownload(t *testing.T) { inEachEngine(t, testPrecacheNoRedownload) }
+
+func testPrecacheNoRedownload(t *testing.T) {
 	s := newSite(t, "")
 	missing := "es/about.html"
 	s.fail(missing, 404, 1)
@@ -120,6 +122,17 @@ func TestPrecacheNoRedownload(t *testing.T) {
 	first := s.downloaded()
 	if first[missing] != 0 {
 		t.Fatalf("%s was downloaded while it failed", missing)
+	}
+	// WebKitGTK (2.50, in the session WebDriver gives it) empties the
+	// caches a failed install filled, so its next install downloads every
+	// file again: skip there, saying so, while that holds.
+	kept, err := eval[int](ctx, `caches.keys().then((names) => Promise.all(names.map((n) => caches.open(n).then((c) => c.keys()))))
+	  .then((lists) => lists.reduce((n, l) => n + l.length, 0))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kept == 0 && engine(t) == browsertest.WebKit {
+		t.Skipf("webkit keeps none of the %d files a failed service worker install put in Cache Storage, so it cannot resume an install", len(first))
 	}
 	// The next visit installs again.
 	if err := navigate(ctx, s.URL("index.html")); err != nil {
@@ -143,7 +156,9 @@ func TestPrecacheNoRedownload(t *testing.T) {
 // TestPrecacheWhenBackOnline: the signal drops during the first visit, so
 // the install fails; when the connection comes back, the same page tries
 // again, with no reload, and fetches only what it still lacks.
-func TestPrecacheWhenBackOnline(t *testing.T) {
+func TestPrecacheWhenBackOnline(t *testing.T) { inEachEngine(t, testPrecacheWhenBackOnline) }
+
+func testPrecacheWhenBackOnline(t *testing.T) {
 	s := newSite(t, "")
 	missing := "about.html"
 	s.fail(missing, 404, 1)
@@ -155,9 +170,8 @@ func TestPrecacheWhenBackOnline(t *testing.T) {
 		t.Fatalf("the first install did not fail: %v", err)
 	}
 	first := s.downloaded()
-	if err := goOffline(ctx); err != nil {
-		t.Fatal(err)
-	}
+	// The page must hear the signal come back ("online").
+	skipUnsupported(t, goOffline(ctx))
 	if err := goOnline(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +189,9 @@ func TestPrecacheWhenBackOnline(t *testing.T) {
 
 // TestBrokenDeploy: a deploy that lacks a file it lists cannot install,
 // and every page of the version already saved still works offline, whole.
-func TestBrokenDeploy(t *testing.T) {
+func TestBrokenDeploy(t *testing.T) { inEachEngine(t, testBrokenDeploy) }
+
+func testBrokenDeploy(t *testing.T) {
 	s, ctx := savedV1(t)
 	v1 := s.version(t)
 	pages := s.pages(t)
@@ -201,10 +217,7 @@ func TestBrokenDeploy(t *testing.T) {
 		t.Fatalf("the broken deploy's worker is %s, want redundant (its install failed)", state)
 	}
 
-	if err := goOffline(ctx); err != nil {
-		t.Fatal(err)
-	}
-	s.Srv.Close()
+	s.offline(t, ctx)
 	for _, p := range pages {
 		if err := navigate(ctx, s.URL(p)); err != nil {
 			t.Fatalf("offline: %v", err)
@@ -230,7 +243,9 @@ func TestBrokenDeploy(t *testing.T) {
 // the page's language, with the date the device last made sure it has the
 // newest version; offline, a copy not checked for longer than
 // savedCopyMaxAgeDays says that numbers may have changed.
-func TestSavedStatus(t *testing.T) {
+func TestSavedStatus(t *testing.T) { inEachEngine(t, testSavedStatus) }
+
+func testSavedStatus(t *testing.T) {
 	config, err := os.ReadFile(filepath.Join(sitetest.RepoRoot(t), "hugo.toml"))
 	if err != nil {
 		t.Fatal(err)
@@ -261,24 +276,27 @@ func TestSavedStatus(t *testing.T) {
 		t.Errorf("the status is %v px high: not visible", h)
 	}
 
-	if err := goOffline(ctx); err != nil {
-		t.Fatal(err)
-	}
-	stale := `!document.getElementById('stale').hidden`
-	if err := until(ctx, 5*time.Second, stale, staleText); err != nil {
-		t.Errorf("going offline: %v", err)
-	}
-	s.Srv.Close()
-	if err := navigate(ctx, s.URL("about.html")); err != nil {
-		t.Fatal(err)
-	}
-	if err := until(ctx, 5*time.Second, stale, staleText); err != nil {
-		t.Errorf("a page opened offline: %v", err)
-	}
-	todayEN, _ := eval[string](ctx, `new Date().toLocaleDateString('en', { dateStyle: 'long' })`)
-	if said, _ := eval[string](ctx, staleText); said != "This device last checked for an update to this guide on "+todayEN+". Numbers may have changed." {
-		t.Errorf("offline, the English status says %q", said)
-	}
+	// Offline. The notice needs the page told it is offline: where it is
+	// not, the page was checked moments ago and knows of no failed check,
+	// so it rightly says nothing.
+	t.Run("offline", func(t *testing.T) {
+		stale := `!document.getElementById('stale').hidden`
+		skipUnsupported(t, goOffline(ctx))
+		if err := until(ctx, 5*time.Second, stale, staleText); err != nil {
+			t.Errorf("going offline: %v", err)
+		}
+		s.offline(t, ctx)
+		if err := navigate(ctx, s.URL("about.html")); err != nil {
+			t.Fatal(err)
+		}
+		if err := until(ctx, 5*time.Second, stale, staleText); err != nil {
+			t.Errorf("a page opened offline: %v", err)
+		}
+		todayEN, _ := eval[string](ctx, `new Date().toLocaleDateString('en', { dateStyle: 'long' })`)
+		if said, _ := eval[string](ctx, staleText); said != "This device last checked for an update to this guide on "+todayEN+". Numbers may have changed." {
+			t.Errorf("offline, the English status says %q", said)
+		}
+	})
 }
 
 // ageCopy dates the saved copy's last check 200 days back, at 00:00 UTC
@@ -297,7 +315,9 @@ const ageCopy = `(() => {
 // default limit is 180 days), offline and online alike. The host is
 // stopped for those: the browser's offline mode does not always cover the
 // worker's update check.
-func TestSavedCopyDate(t *testing.T) {
+func TestSavedCopyDate(t *testing.T) { inEachEngine(t, testSavedCopyDate) }
+
+func testSavedCopyDate(t *testing.T) {
 	s := newSite(t, "")
 	ctx := newBrowserContext(t)
 	if err := navigate(ctx, s.URL("index.html")); err != nil {
@@ -331,16 +351,17 @@ func TestSavedCopyDate(t *testing.T) {
 	s.Srv.Close()
 	want = "This device last checked for an update to this guide on " + old + ". Numbers may have changed."
 
-	// Offline.
-	if err := goOffline(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := navigate(ctx, s.URL("about.html")); err != nil {
-		t.Fatal(err)
-	}
-	if err := until(ctx, 5*time.Second, staleText+` === `+strconv.Quote(want), staleText); err != nil {
-		t.Errorf("offline: %v", err)
-	}
+	// Offline (where the engine can tell the page so; elsewhere this is
+	// the case below).
+	t.Run("offline", func(t *testing.T) {
+		skipUnsupported(t, goOffline(ctx))
+		if err := navigate(ctx, s.URL("about.html")); err != nil {
+			t.Fatal(err)
+		}
+		if err := until(ctx, 5*time.Second, staleText+` === `+strconv.Quote(want), staleText); err != nil {
+			t.Error(err)
+		}
+	})
 
 	// Online, but the guide's host no longer answers (it moved, or a
 	// captive portal stands in the way): the check fails, so the copy is
