@@ -336,6 +336,14 @@ func TestPagesFollowTheData(t *testing.T) {
 			if len(sitetest.FindAll(at, func(n *html.Node) bool { return sitetest.Attr(n, "href") == "tel:"+tel })) == 0 {
 				t.Errorf("%s, #%s offers no call to %s", name, s.Outcome, tel)
 			}
+			// The number is not yet confirmed (the real data records no
+			// check), so right under its button the outcome says so.
+			if _, checked := c.Checked(); !checked && tel != c.Emergency.Tel {
+				caveat := sitetest.FindAll(at, func(n *html.Node) bool { return n.Data == "p" && sitetest.Attr(n, "class") == "caveat" })
+				if len(caveat) == 0 || sitetest.Text(caveat[0]) == "" {
+					t.Errorf("%s, #%s offers %s with no caveat next to it", name, s.Outcome, tel)
+				}
+			}
 		}
 	}
 }
