@@ -61,6 +61,9 @@ type Summary struct {
 	CSP string
 	// Stages is how long each stage took, in order.
 	Stages []StageTime
+	// noQR is set when the build drew no QR code (it has no base URL):
+	// once it is published, Build says so in a note.
+	noQR bool
 }
 
 // StageTime is one stage's wall time. Structure runs alongside offline
@@ -161,6 +164,9 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	sum.Stages = append(append([]StageTime{checked}, sum.Stages...), StageTime{"publish", time.Since(t)})
+	if sum.noQR && opts.Log != nil {
+		fmt.Fprintln(opts.Log, NoQRNote)
+	}
 	sum.Duration = time.Since(start)
 	return sum, nil
 }
@@ -340,9 +346,7 @@ func finish(ctx context.Context, cfg *settings.Site, site *render.Site, budgets 
 		return nil, err
 	}
 	tm.done("offline")
-	if len(res.QRCodes) == 0 && !opts.Preview && opts.Log != nil {
-		fmt.Fprintln(opts.Log, NoQRNote)
-	}
+	sum.noQR = len(res.QRCodes) == 0 && !opts.Preview
 	if !opts.Preview {
 		for _, e := range res.Precache {
 			precache = append(precache, e.Path)
