@@ -93,12 +93,14 @@ func TestDestinationCannotBeCreated(t *testing.T) {
 }
 
 // Ctrl-C while render is under way (it has begun writing the generated
-// pages into the staging folder) exits 130, removes the staging folder and
-// leaves the previous destination byte for byte as it was.
+// pages into the staging folder) stops Hugo after the pages under way,
+// exits 130, removes the staging folder and leaves the previous
+// destination byte for byte as it was.
 func TestInterruptMidBuild(t *testing.T) {
 	dest, before := goodBuild(t)
 	// Enough pages that the build is still running when the signal lands.
-	src := sitetest.Synthetic(t, 400)
+	const pages = 400
+	src := sitetest.Synthetic(t, pages)
 	cmd := guide(src, dest)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -120,9 +122,24 @@ func TestInterruptMidBuild(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	cmd.Wait()
+	// Count the pages Hugo writes in all, until the process ends.
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	written := 0
+	for done := false; !done; {
+		n, _ := filepath.Glob(filepath.Join(staging, "bench", "page-*.html"))
+		written = max(written, len(n))
+		select {
+		case <-exited:
+			done = true
+		case <-time.After(time.Millisecond):
+		}
+	}
 	if code := cmd.ProcessState.ExitCode(); code != cli.ExitInterrupted {
 		t.Fatalf("exit %d after Ctrl-C mid-build, want %d; stderr:\n%s", code, cli.ExitInterrupted, stderr.String())
+	}
+	if written >= pages/2 {
+		t.Errorf("Hugo wrote %d of the %d pages, Ctrl-C landing as the first were written: render did not stop", written, pages)
 	}
 	if !strings.Contains(stderr.String(), "interrupted") {
 		t.Errorf("stderr does not say the build was interrupted:\n%s", stderr.String())
@@ -301,9 +318,15 @@ func TestInterruptedBuild(t *testing.T) {
 					// Finished before the signal.
 				case sig == syscall.SIGKILL:
 				case code != cli.ExitInterrupted && !cmd.ProcessState.Exited():
-					// Killed by the signal before the handler was installed.
+					// Killed by the signal. That is right only before the
+					// process installed its handler, which it does before
+					// the build writes anything: a staging folder left
+					// behind means the handler was missing.
+					if _, err := os.Stat(publish.Staging(dest)); err == nil {
+						t.Errorf("killed by %v while building (%v): the signal was not handled", sig, cmd.ProcessState)
+					}
 				case code != cli.ExitInterrupted:
-					t.Errorf("exit %d after %v, want %d; stderr: %s", code, sig, cli.ExitInterrupted, stderr.String())
+					t.Errorf("exit %d (%v) after %v, want %d; stderr: %s", code, cmd.ProcessState, sig, cli.ExitInterrupted, stderr.String())
 				}
 				old, nu := sameTree(t, dest, oldTree), sameTree(t, dest, newTree)
 				if !old && !nu {
