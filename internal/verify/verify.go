@@ -25,13 +25,10 @@ import (
 	"net/url"
 	"path"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
 
-	"github.com/tdewolff/parse/v2"
-	thtml "github.com/tdewolff/parse/v2/html"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 	"golang.org/x/sync/errgroup"
@@ -97,165 +94,9 @@ func name(b []byte) string {
 	return string(b)
 }
 
-// rawText lists the elements whose content both the HTML5 tokenizer and
-// the lexer read as text (the tokenizer also reads <noscript>, <noembed>
-// and <noframes> so; see lex).
-var rawText = map[string]bool{"iframe": true, "plaintext": true, "script": true, "style": true, "textarea": true, "title": true, "xmp": true}
-
-// lex reads a page's start tags as tokenizeHTML5 does, with tdewolff's
-// lexer, which neither copies nor allocates per token and lowercases tag
-// and attribute names in data in place. It reports false when the page
-// has something the lexer reads another way: a NUL byte;
-// <svg>, <math> or <xml>, which it reads as one token; <noscript>,
-// <noembed> or <noframes>, whose content the tokenizer reads as text;
-// a "/" inside a tag or attribute name, or an empty attribute name; a
-// comment that starts "<!-->" or "<!--->"; CDATA; "<!--" in raw text;
-// or raw text that does not end with its end tag followed by white
-// space, "/" or ">". An unfinished tag at the end of the page is left out,
-// as the tokenizer leaves it out. The tags it returns are copied out of
-// r's buffers, which the next page reuses.
-func (r *reader) lex(data []byte) ([]elem, bool) {
-	if bytes.IndexByte(data, 0) >= 0 {
-		return nil, false
-	}
-	l := thtml.NewLexer(parse.NewInputBytes(data))
-	out := r.elems[:0]
-	attrs := r.attrs[:0] // the page's kept attributes, each elem's in a row
-	var e elem           // the start tag being read
-	var tag []byte       // its name
-	first := 0           // its first attribute in attrs
-	keep := false        // whether the checks look at it
-	title := -1          // the <title> in out whose text is being read
-	raw := ""            // the element whose raw text is being read
-	for {
-		tt, tok := l.Next()
-		switch tt {
-		case thtml.ErrorToken:
-			r.elems, r.attrs = out, attrs
-			if l.Err() != io.EOF || raw != "" {
-				return nil, false
-			}
-			return detach(out, attrs), true
-		case thtml.StartTagToken:
-			tag, title = l.Text(), -1
-			if bytes.IndexByte(tag, '/') >= 0 || string(tag) == "noscript" || string(tag) == "noembed" || string(tag) == "noframes" {
-				return nil, false
-			}
-			keep, first = kept(tag), len(attrs)
-		case thtml.AttributeToken:
-			key := l.AttrKey()
-			if len(key) == 0 || bytes.IndexByte(key, '/') >= 0 {
-				return nil, false
-			}
-			// The tokenizer keeps the first of repeated attributes.
-			if (!keep && string(key) != "id") || hasAttr(&elem{Attr: attrs[first:]}, string(key)) {
-				continue
-			}
-			attrs = append(attrs, attribute{Key: name(key), Val: attrValue(l.AttrVal())})
-		case thtml.StartTagCloseToken, thtml.StartTagVoidToken:
-			if rawText[string(tag)] {
-				raw = name(tag)
-			}
-			if !keep && len(attrs) == first {
-				continue
-			}
-			e = elem{Data: name(tag)}
-			if len(attrs) > first {
-				e.Attr = attrs[first:len(attrs):len(attrs)]
-			}
-			out = append(out, e)
-			if e.Data == "title" {
-				title = len(out) - 1
-			}
-		case thtml.TextToken:
-			if raw == "" && bytes.HasPrefix(tok, []byte("<!")) || raw != "" && bytes.Contains(tok, []byte("<!--")) {
-				return nil, false
-			}
-			if title >= 0 {
-				out[title].Text += html.UnescapeString(newlines(string(tok)))
-			}
-		case thtml.EndTagToken:
-			if raw != "" && !endsRaw(tok, raw) {
-				return nil, false
-			}
-			raw, title = "", -1
-		case thtml.CommentToken:
-			if c := l.Text(); bytes.HasPrefix(tok, []byte("<!--")) && (bytes.HasPrefix(c, []byte(">")) || bytes.HasPrefix(c, []byte("->"))) {
-				return nil, false
-			}
-		case thtml.SVGToken, thtml.MathToken, thtml.XMLToken:
-			return nil, false
-		}
-	}
-}
-
-// detach copies elems out of a reader's buffers, each slice at its size;
-// the elems' attributes are slices of attrs, in a row and in order.
-func detach(elems []elem, attrs []attribute) []elem {
-	if len(elems) == 0 {
-		return nil
-	}
-	out := slices.Clone(elems)
-	n := 0
-	for _, e := range out {
-		n += len(e.Attr)
-	}
-	all := slices.Clone(attrs[:n])
-	n = 0
-	for i, e := range out {
-		if len(e.Attr) > 0 {
-			out[i].Attr = all[n : n+len(e.Attr) : n+len(e.Attr)]
-			n += len(e.Attr)
-		}
-	}
-	return out
-}
-
-// endsRaw reports whether the end tag tok ends the raw text of the element
-// raw for the HTML5 tokenizer, which wants the name followed by white
-// space, "/" or ">".
-func endsRaw(tok []byte, raw string) bool {
-	rest := tok[len("</"):]
-	if len(rest) <= len(raw) || string(rest[:len(raw)]) != raw {
-		return false
-	}
-	return strings.IndexByte(" \t\n\r\f/>", rest[len(raw)]) >= 0
-}
-
-// attrValue is an attribute's value as the lexer gives it (quotes and
-// all), unquoted and unescaped as the HTML5 tokenizer does.
-func attrValue(quoted []byte) string {
-	v := quoted
-	if len(v) > 0 && (v[0] == '"' || v[0] == '\'') {
-		if len(v) > 1 && v[len(v)-1] == v[0] {
-			v = v[1 : len(v)-1]
-		} else {
-			v = v[1:]
-		}
-	}
-	if bytes.IndexByte(v, '&') < 0 && bytes.IndexByte(v, '\r') < 0 {
-		return string(v)
-	}
-	// A character reference in an attribute value has rules of its own,
-	// which only the tokenizer has.
-	z := html.NewTokenizer(io.MultiReader(strings.NewReader("<a v="), bytes.NewReader(quoted), strings.NewReader(">")))
-	z.Next()
-	_, val, _ := z.TagAttr()
-	return string(val)
-}
-
-// newlines turns CR LF and CR into LF, as the HTML5 tokenizer does in
-// text.
-func newlines(s string) string {
-	if strings.IndexByte(s, '\r') < 0 {
-		return s
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
-}
-
-// tokenizeHTML5 reads a page's start tags with the HTML5 tokenizer: every
+// tokenize reads a page's start tags with the HTML5 tokenizer: every
 // tag the checks look at, and any other tag only for its id.
-func tokenizeHTML5(data []byte) ([]elem, error) {
+func tokenize(data []byte) ([]elem, error) {
 	z := html.NewTokenizer(bytes.NewReader(data))
 	var out []elem
 	title := -1
@@ -470,15 +311,8 @@ func readPages(fsys fs.FS, pages map[string]*page) error {
 			if err != nil {
 				return err
 			}
-			var ok bool
-			if pg.elems, ok = r.lex(data); !ok {
-				// The lexer has changed data; the tokenizer reads the page afresh.
-				if data, err = fs.ReadFile(fsys, rel); err != nil {
-					return err
-				}
-				if pg.elems, err = tokenizeHTML5(data); err != nil {
-					return &diag.Error{File: rel, Msg: "cannot read HTML: " + err.Error()}
-				}
+			if pg.elems, err = tokenize(data); err != nil {
+				return &diag.Error{File: rel, Msg: "cannot read HTML: " + err.Error()}
 			}
 			return nil
 		})
@@ -486,12 +320,10 @@ func readPages(fsys fs.FS, pages map[string]*page) error {
 	return g.Wait()
 }
 
-// reader holds one worker's buffers, reused from page to page, so that
-// reading a page allocates little more than what the checks keep of it.
+// reader holds one worker's file buffer, reused from page to page; the
+// tags read from a page are copied out of it.
 type reader struct {
-	file  bytes.Buffer
-	elems []elem
-	attrs []attribute
+	file bytes.Buffer
 }
 
 var readers = sync.Pool{New: func() any { return new(reader) }}
