@@ -1,10 +1,19 @@
-// Package decision reads data/decision.toml, the "Is it an emergency?"
-// guide: questions, their answers, and the outcomes the answers lead to
-// (call 911, call the non-emergency line, report online), in every
-// language of the site. The guide's decision pages are rendered from that
-// file alone; this package checks it before a build (`guide check` runs
-// Load) and follows a reader's answers through it (Walk, Paths), which is
-// how the tests prove where each situation leads.
+// Package decision reads and checks data/decision.toml, the "Is it an
+// emergency?" guide: questions, their answers, and the outcomes the
+// answers lead to (call 911, call the non-emergency line, report online),
+// in every language of the site. The guide's decision pages are rendered
+// from that file alone (by Hugo's templates, not by this package).
+//
+// Load is the whole of it: package lint runs it in the content check of
+// `guide check` and `guide build`. It reports, each at its line of the
+// file: TOML it cannot read or keys it does not know, ids that are not
+// well formed or are used twice, a text missing in a language, a
+// question with fewer than two answers, a start or an answer that leads
+// nowhere, an outcome that names a number not in
+// data/contacts.toml or a page not in content/, answers that loop, a
+// question or outcome nothing leads to, and any path that breaks the
+// safety rule (safety.go). Following a reader's answers through the guide
+// (Walk, Paths, Step) is the tests' own, in export_test.go.
 package decision
 
 import (

@@ -1,6 +1,13 @@
 // Package diag is how every stage of the guide's build reports a problem:
 // as one line, "path:line:col: what is wrong", with the path relative to
-// the site's source directory so an editor can jump straight to it.
+// the site's source directory so an editor can jump straight to it
+// (Error, List, AsList, Rel, Cause).
+//
+// It also finds those lines in the files the guide reads, for every stage
+// alike: the line of a front matter key in a page (FrontMatterLine, with
+// Hugo's page lexer), and in a TOML file the line of a key or table
+// (TOMLLine, TOMLTables); DecodeTOML decodes a TOML file strictly,
+// reporting a key nothing reads at its line.
 package diag
 
 import (

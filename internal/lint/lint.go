@@ -1,8 +1,11 @@
-// Package lint is `guide check`: it reads every markdown page under
-// content/ the way Hugo will (front matter split off by Hugo's own page
-// lexer, shortcodes kept as opaque tokens, the body parsed by Hugo's own
-// markdown converter as [markup] in hugo.toml sets it up) and
-// reports what would make the guide wrong or hard to use:
+// Package lint is the content check that runs before render, first in
+// both `guide check` and `guide build` (package pipeline runs it, and
+// renders only when it finds no error). It reads every markdown page
+// under content/ the way Hugo will (front matter split off by Hugo's own
+// page lexer, shortcodes kept as opaque tokens, the body parsed by Hugo's
+// own markdown converter as [markup] in hugo.toml sets it up, which
+// settings makes) and reports what would make the guide wrong or hard to
+// use:
 //
 //	file         a page that cannot be read, is not UTF-8, or is binary
 //	front-matter front matter Hugo cannot read (that every page has a
@@ -27,12 +30,21 @@
 //	             package decision)
 //	contacts     data/contacts.toml without [source] text for a language
 //	unconfirmed  contact facts nobody has confirmed (a warning)
-//	stale        a person's check, or a page's lastVerified review date,
-//	             that is too old or in the future (a warning)
+//	stale        a person's recorded check, or a page's lastVerified
+//	             review date, that is too old; a lastVerified date in the
+//	             future (warnings; a check dated in the future is an error
+//	             of package contacts, found when the data is loaded)
+//	config       a [params.guide.lint] setting that is misspelt or not a
+//	             valid value, at its line of hugo.toml
 //
 // Every problem is a *diag.Error with the path relative to the site source.
 // Errors stop the build; warnings do not. Warnings' messages start with
 // "warning: ".
+//
+// That tree is the one parse of each page: Run also returns each page's
+// outline from it (headings, shortcodes, list items and links, with their
+// lines), which package structure checks on Hugo's model of the site after
+// render: translation parity and #fragment targets.
 package lint
 
 import (
