@@ -65,6 +65,7 @@ func startFirefox(paths []string) (driver, error) {
 	// Port 0: the remote agent picks a free port and prints its address.
 	cmd := exec.Command(paths[0], "--headless", "--no-remote", "--remote-debugging-port=0", "--profile", profile)
 	cmd.Env = append(os.Environ(), "MOZ_CRASHREPORTER_DISABLE=1")
+	dieWithTests(cmd)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		os.RemoveAll(profile)
@@ -106,19 +107,22 @@ func startFirefox(paths []string) (driver, error) {
 		}
 		return nil, err
 	}
+	// Firefox starts in a few seconds, but a CI machine running other
+	// packages' tests at the same time can take much longer.
+	const startTimeout = 2 * time.Minute
 	var addr string
 	select {
 	case addr = <-found:
 	case <-d.exited:
 		return fail(fmt.Errorf("%s exited before its remote agent listened", paths[0]))
-	case <-time.After(60 * time.Second):
-		return fail(fmt.Errorf("%s: no WebDriver BiDi address after 60 s", paths[0]))
+	case <-time.After(startTimeout):
+		return fail(fmt.Errorf("%s: no WebDriver BiDi address after %s", paths[0], startTimeout))
 	}
 	d.conn, err = dialBiDi(addr + "/session")
 	if err != nil {
 		return fail(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
 	if err := d.conn.call(ctx, "session.new", map[string]any{"capabilities": map[string]any{}}, nil); err != nil {
 		return fail(err)

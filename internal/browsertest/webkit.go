@@ -65,6 +65,7 @@ type webkitDriver struct {
 
 // run starts a helper process and keeps it until close.
 func (d *webkitDriver) run(cmd *exec.Cmd) error {
+	dieWithTests(cmd)
 	if err := cmd.Start(); err != nil {
 		return err
 	}
