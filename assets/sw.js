@@ -231,7 +231,10 @@ self.addEventListener('message', (event) => {
     return;
   }
   event.waitUntil(new Promise((resolve) => {
-    port.onmessage = () => resolve(self.skipWaiting());
+    port.onmessage = () => {
+      resolve(self.skipWaiting());
+      port.postMessage('ok');
+    };
     // Long after the worker in charge has given up; the timer also keeps
     // the port from being collected before "go" comes.
     setTimeout(() => {
@@ -243,9 +246,12 @@ self.addEventListener('message', (event) => {
 });
 
 // handOver asks the waiting worker for its cache's name and, when it
-// answers within HANDOVER_TIMEOUT, tells it to take over and returns the
-// name. Otherwise it returns undefined and closes the port, so that a late
-// answer is never told to take over.
+// answers within HANDOVER_TIMEOUT, tells it to take over ("go") and
+// returns the name once it says it has asked to ("ok"): Chromium lets a
+// waiting worker take over reliably only while the worker in charge is
+// still answering the navigation. With no answer in time, handOver
+// returns undefined and closes the port, so that a late answer is never
+// told to take over.
 function handOver(worker) {
   return new Promise((resolve) => {
     const channel = new MessageChannel();
@@ -257,8 +263,9 @@ function handOver(worker) {
       clearTimeout(timer);
       const name = event.data;
       if (typeof name !== 'string' || !name.startsWith(CACHE_PREFIX)) return resolve();
+      channel.port1.onmessage = () => resolve(name);
+      setTimeout(() => resolve(name), HANDOVER_TIMEOUT);
       channel.port1.postMessage('go');
-      resolve(name);
     };
     worker.postMessage({ type: 'SKIP_WAITING' }, [channel.port2]);
   });
@@ -303,9 +310,21 @@ async function navigate(event) {
   }
 }
 
+// asset answers a page's file from the page's version: this one's, or
+// the newer one's it was handed to. The browser may restart this worker
+// at any time, the handedOver map with it (Chromium does right after a
+// hand-over), so a file this version lacks is then looked for in the
+// guide's other caches: the CSS and JS have their content's hash in their
+// names, so a page still gets its own.
 async function asset(event) {
-  const hit = await fromCache(handedOver.get(event.clientId) || CACHE_NAME, event.request.url);
-  return hit || fetch(event.request);
+  const url = event.request.url;
+  const hit = await fromCache(handedOver.get(event.clientId) || CACHE_NAME, url);
+  if (hit) return hit;
+  for (const name of await caches.keys()) {
+    const other = name.startsWith(CACHE_PREFIX) && (await fromCache(name, url));
+    if (other) return other;
+  }
+  return fetch(event.request);
 }
 
 self.addEventListener('fetch', (event) => {

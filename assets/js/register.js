@@ -26,6 +26,11 @@
   var saved = document.getElementById('saved');
   var stale = document.getElementById('stale');
   var controlled = !!sw.controller;
+  // Opened with no worker in charge although one is active: the browser
+  // opened the page while a new version took over (Chromium does at a
+  // hand-over), so its files may have come from the network, or not at
+  // all offline. Once the new version is in charge, it loads again.
+  var adrift = false;
   var reloading = false;
   var CHECK_EVERY = 3 * 60 * 1000;
   var CURRENT = 'guide:current:' + root.href;
@@ -72,8 +77,9 @@
 
   sw.addEventListener('controllerchange', function () {
     if (!controlled) {
-      // The first install just finished: the copy is saved.
       controlled = true;
+      if (adrift && !leaving) return location.reload();
+      // The first install just finished: the copy is saved.
       isCurrent();
       if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
       return;
@@ -155,6 +161,7 @@
   // signal, it may be waiting out a download) makes registering do
   // nothing: if it fails, try again, fetching only what is missing.
   sw.getRegistration(root.href).then(function (earlier) {
+    adrift = !controlled && !!(earlier && earlier.active);
     var found = !controlled && earlier && !earlier.active && earlier.installing;
     if (found) {
       found.addEventListener('statechange', function () {

@@ -37,8 +37,12 @@ type site struct {
 	BaseURL string
 
 	mu        sync.Mutex
-	downloads map[string]int     // files the service worker got with status 200, by path
-	failures  map[string]failure // by path relative to the site's root
+	downloads map[string]int           // files the service worker got with status 200, by path
+	asked     map[string]int           // the service worker's requests, any outcome, by path
+	failures  map[string]failure       // by path relative to the site's root
+	hangs     map[string]int           // how many more requests of a path get no answer
+	holds     map[string]chan struct{} // paths answered only once the channel closes
+	release   chan struct{}            // closed when the test ends: held requests end
 }
 
 // failure is a status a path answers instead of its file, and how many
@@ -51,6 +55,43 @@ func (s *site) fail(rel string, status, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures[rel] = failure{status, n}
+}
+
+// hang makes the service worker's next n requests of rel (relative to the
+// site's root) get no answer at all: the server holds each open, sending
+// nothing, until the browser gives up on it or the test ends, as a dead
+// connection on a weak signal does. Failures set with fail come after.
+func (s *site) hang(rel string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hangs[rel] = n
+}
+
+// hold makes the service worker's requests of rel wait, with no answer,
+// until release is called; then they are answered as usual. A download
+// held longer than the worker's own timeout is given up by the browser.
+func (s *site) hold(rel string) (release func()) {
+	ch := make(chan struct{})
+	s.mu.Lock()
+	s.holds[rel] = ch
+	s.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			delete(s.holds, rel)
+			s.mu.Unlock()
+			close(ch)
+		})
+	}
+}
+
+// requests returns how many times the service worker asked for rel so
+// far, whatever the answer.
+func (s *site) requests(rel string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.asked[rel]
 }
 
 // failuresLeft is how many more times rel will fail.
@@ -71,10 +112,10 @@ func (s *site) downloaded() map[string]int {
 	return out
 }
 
-// hooks counts the service worker's downloads and answers the failures
-// set with fail. A service worker's fetch() is the only request with
-// Sec-Fetch-Dest "empty" here: pages, styles, scripts, the manifest and
-// sw.js itself each have their own destination.
+// hooks counts the service worker's requests and downloads, and answers
+// the hangs and failures set with hang and fail. A service worker's fetch()
+// is the only request with Sec-Fetch-Dest "empty" here: pages, styles,
+// scripts, the manifest and sw.js itself each have their own destination.
 func (s *site) hooks(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rel := strings.TrimPrefix(r.URL.Path, "/")
@@ -83,6 +124,29 @@ func (s *site) hooks(h http.Handler) http.Handler {
 		}
 		fromWorker := r.Header.Get("Sec-Fetch-Dest") == "empty"
 		s.mu.Lock()
+		if fromWorker {
+			s.asked[rel]++
+		}
+		if fromWorker && s.hangs[rel] > 0 {
+			s.hangs[rel]--
+			s.mu.Unlock()
+			select {
+			case <-r.Context().Done(): // the browser gave up
+			case <-s.release:
+			}
+			return
+		}
+		if held := s.holds[rel]; fromWorker && held != nil {
+			s.mu.Unlock()
+			select {
+			case <-held:
+			case <-r.Context().Done():
+				return
+			case <-s.release:
+				return
+			}
+			s.mu.Lock()
+		}
 		if f := s.failures[rel]; fromWorker && f.left > 0 {
 			s.failures[rel] = failure{f.status, f.left - 1}
 			s.mu.Unlock()
@@ -129,7 +193,8 @@ func serveSite(t *testing.T, archive string, withBase bool) *site {
 	t.Helper()
 	requireBrowser(t) // skip before the build when there is no browser
 	s := &site{Src: sitetest.Site(t, archive), Dir: filepath.Join(t.TempDir(), "public"),
-		downloads: map[string]int{}, failures: map[string]failure{}}
+		downloads: map[string]int{}, asked: map[string]int{}, failures: map[string]failure{},
+		hangs: map[string]int{}, holds: map[string]chan struct{}{}, release: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.Handle(subPath, http.StripPrefix(strings.TrimSuffix(subPath, "/"), s.hooks(etag(s.Dir, http.FileServer(http.Dir(s.Dir))))))
 	s.Srv = httptest.NewUnstartedServer(mux)
@@ -138,6 +203,8 @@ func serveSite(t *testing.T, archive string, withBase bool) *site {
 		s.BaseURL = s.Base
 	}
 	t.Cleanup(s.Srv.Close)
+	// Cleanups run last first: held requests end before Close waits for them.
+	t.Cleanup(func() { close(s.release) })
 	s.build(t)
 	s.Srv.Start()
 	return s

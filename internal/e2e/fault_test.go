@@ -1,0 +1,359 @@
+package e2e
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The weak-signal and deploy faults: the service worker's downloads always
+// end, and no cache is deleted from under a worker.
+
+// workerNumber reads a number constant of the built sw.js (minified, so
+// 20000 may read 2e4), in milliseconds.
+func (s *site) workerNumber(t *testing.T, name string) time.Duration {
+	t.Helper()
+	m := regexp.MustCompile(`\b` + name + `\s*=\s*([0-9.e+]+)`).FindSubmatch(s.read(t, "sw.js"))
+	if m == nil {
+		t.Fatalf("sw.js: no %s", name)
+	}
+	ms, err := strconv.ParseFloat(string(m[1]), 64)
+	if err != nil {
+		t.Fatalf("sw.js: %s: %v", name, err)
+	}
+	return time.Duration(ms * float64(time.Millisecond))
+}
+
+// retryDelays reads RETRY_DELAYS of the built sw.js: the waits before each
+// new try of a failed download.
+func (s *site) retryDelays(t *testing.T) []time.Duration {
+	t.Helper()
+	m := regexp.MustCompile(`\bRETRY_DELAYS\s*=\s*\[([^\]]*)\]`).FindSubmatch(s.read(t, "sw.js"))
+	if m == nil {
+		t.Fatal("sw.js: no RETRY_DELAYS")
+	}
+	var out []time.Duration
+	for _, f := range strings.Split(string(m[1]), ",") {
+		ms, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil {
+			t.Fatalf("sw.js: RETRY_DELAYS: %v", err)
+		}
+		out = append(out, time.Duration(ms*float64(time.Millisecond)))
+	}
+	return out
+}
+
+// installFailed is true once the page's registration has no worker left:
+// the first install gave up.
+const installFailed = `navigator.serviceWorker.getRegistration().then(r => !r || (!r.installing && !r.waiting && !r.active))`
+
+// checkForUpdate asks the browser to look for a new sw.js now, without
+// waiting for the install it may start.
+const checkForUpdate = `navigator.serviceWorker.getRegistration().then(r => { r.update().catch(() => {}); return true; })`
+
+// expectDownloadedOnly fails unless got counts exactly one download of
+// each path in want and nothing else.
+func expectDownloadedOnly(t *testing.T, when string, got map[string]int, want ...string) {
+	t.Helper()
+	ok := len(got) == len(want)
+	for _, p := range want {
+		ok = ok && got[p] == 1
+	}
+	if !ok {
+		t.Errorf("%s: downloads %v, want one each of %q and nothing else", when, got, want)
+	}
+}
+
+// TestFaultFileFailsWholeVisit: a file that answers 503 for a whole first
+// visit makes that install fail, in bounded time, after trying the file
+// once and again after each retry delay. The next visit saves the guide,
+// downloading only that file, and the guide then works offline.
+func TestFaultFileFailsWholeVisit(t *testing.T) {
+	s := newSite(t, "")
+	missing := "offline.html"
+	s.fail(missing, 503, 1000)
+	tries := 1 + len(s.retryDelays(t))
+	ctx := newBrowserContext(t)
+	if err := navigate(ctx, s.URL("index.html")); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); s.requests(missing) == 0; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the service worker never asked for %s", missing)
+		}
+	}
+	if err := until(ctx, 30*time.Second, installFailed, swState); err != nil {
+		t.Fatalf("the install with %s failing did not end: %v; the server saw %d requests for it", missing, err, s.requests(missing))
+	}
+	if got := s.requests(missing); got != tries {
+		t.Errorf("%s was asked for %d times, want %d (every try reaches the server)", missing, got, tries)
+	}
+	first := s.downloaded()
+	if first[missing] != 0 {
+		t.Fatalf("%s was downloaded while it failed", missing)
+	}
+
+	// The next visit: the host answers again.
+	s.fail(missing, 503, 0)
+	if err := navigate(ctx, s.URL("about.html")); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitControlled(ctx); err != nil {
+		t.Fatal(err)
+	}
+	expectSaved(t, ctx, s)
+	expectDownloadedOnly(t, "the next visit", s.downloaded(), missing)
+
+	if err := goOffline(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.Srv.Close()
+	if err := navigate(ctx, s.URL("nope.html")); err != nil {
+		t.Fatal(err)
+	}
+	if h1, _ := eval[string](ctx, `(document.querySelector('h1')||{}).textContent || ''`); collapse(h1) != s.h1(t, missing) {
+		t.Errorf("offline, an unknown address has h1 %q, want the offline page's %q", collapse(h1), s.h1(t, missing))
+	}
+}
+
+// TestFaultNoAnswer: a download that never answers (the server holds it
+// open, as a dead connection on a weak signal does) is given up after
+// FETCH_TIMEOUT. Here the file then fails on every retry too, so the first
+// visit's install fails; the reader has meanwhile left, and comes back
+// while that install is still stuck. The page of that second visit waits
+// it out and saves the guide, downloading only the missing file, within
+// the timeout and the retry delays plus a margin. That page then follows
+// the registration it made, so it sees the next deploy.
+func TestFaultNoAnswer(t *testing.T) {
+	s := newSite(t, "")
+	missing := "about.html"
+	timeout := s.workerNumber(t, "FETCH_TIMEOUT")
+	bound := timeout + 10*time.Second
+	for _, d := range s.retryDelays(t) {
+		bound += d
+	}
+	s.hang(missing, 1)
+	s.fail(missing, 503, len(s.retryDelays(t)))
+	ctx := newBrowserContext(t)
+	start := time.Now()
+
+	first, closeFirst := newTab(t, ctx)
+	if err := navigate(first, s.URL("index.html")); err != nil {
+		t.Fatal(err)
+	}
+	for s.requests(missing) == 0 {
+		if time.Since(start) > 20*time.Second {
+			t.Fatalf("the service worker never asked for %s", missing)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	closeFirst()
+
+	second, _ := newTab(t, ctx)
+	if err := navigate(second, s.URL("index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if stuck, _ := eval[bool](second, `navigator.serviceWorker.getRegistration().then(r => !!(r && r.installing))`); !stuck {
+		t.Log("the first install was no longer under way when the second visit began")
+	}
+	left := bound - time.Since(start)
+	if err := until(second, left, `navigator.serviceWorker.controller !== null && (() => {
+	  const e = document.getElementById('saved');
+	  return !!e && e.textContent.startsWith(e.dataset.saved); })()`, swState); err != nil {
+		t.Fatalf("the guide was not saved within %v (FETCH_TIMEOUT %v): %v; %s asked %d times", bound, timeout, err, missing, s.requests(missing))
+	}
+	t.Logf("saved %v after the first visit began (bound %v)", time.Since(start).Round(100*time.Millisecond), bound)
+	if got, want := s.requests(missing), 2+len(s.retryDelays(t)); got != want {
+		t.Errorf("%s was asked for %d times, want %d (the held request, its retries, then the new install)", missing, got, want)
+	}
+	downloads := s.downloaded()
+	if downloads[missing] != 1 {
+		t.Errorf("%s downloaded %d times, want once", missing, downloads[missing])
+	}
+	for p, n := range downloads {
+		if n != 1 {
+			t.Errorf("%s downloaded %d times, want once", p, n)
+		}
+	}
+
+	// A deploy now reaches this page when the reader comes back to it.
+	s.rebuild(t, marked(t, s.Src, "v2"))
+	if _, err := eval[bool](second, `(document.dispatchEvent(new Event('visibilitychange')), true)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := until(second, 20*time.Second, `!document.getElementById('update').hidden`, swState); err != nil {
+		t.Errorf("after the page saved the guide with a new registration, a new deploy shows no notice: %v", err)
+	}
+}
+
+// TestFaultTwoDeploys: v2 waits while v3, deployed right after, is still
+// installing (one of its files is slow), and the next page opened hands
+// over to v2. Where the engine lets v2 take over before v3's install ends
+// (Chromium waits), v2 must not delete v3's cache. Either way v3's install
+// ends well, v3 takes over at the next navigation, and offline every page
+// is v3's, whole, with only v3's cache left.
+func TestFaultTwoDeploys(t *testing.T) {
+	s, ctx := savedV1(t)
+	pages := s.pages(t)
+	other := s.otherPage(t)
+
+	s.rebuild(t, marked(t, s.Src, "v2"))
+	if _, err := eval[bool](ctx, checkForUpdate); err != nil {
+		t.Fatal(err)
+	}
+	if err := until(ctx, 20*time.Second, waitingReady, swState); err != nil {
+		t.Fatalf("v2 is not waiting: %v", err)
+	}
+
+	s.rebuild(t, marked(t, s.Src, "v3"))
+	v3 := s.version(t)
+	slow := s.stylesheet(t) // new in v3: downloaded, not copied
+	release := s.hold(slow)
+	defer release()
+	if _, err := eval[bool](ctx, checkForUpdate); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); s.requests(slow) == 0; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			state, _ := eval[string](ctx, swState)
+			t.Fatalf("v3's install never asked for %s; %s", slow, state)
+		}
+	}
+
+	// v3 is installing; the next page opened hands over to v2. (Chromium
+	// opens that page with no worker in charge, so it is not checked here:
+	// see register.js, which loads it again once a worker is.)
+	if err := navigate(ctx, s.URL(other)); err != nil {
+		t.Fatal(err)
+	}
+	raced := until(ctx, 5*time.Second, `navigator.serviceWorker.getRegistration().then(r => !r.waiting && !!r.installing && !!r.active && r.active.state === 'activated')`, swState) == nil
+	t.Logf("v2 took over while v3 was installing: %v", raced)
+
+	release()
+	state, err := eval[string](ctx, `(async () => {
+	  const r = await navigator.serviceWorker.getRegistration();
+	  const w = r.installing;
+	  if (w && w.state === 'installing') {
+	    await new Promise((done) => w.addEventListener('statechange', () => { if (w.state !== 'installing') done(); }));
+	  }
+	  return w ? w.state : (r.waiting ? r.waiting.state : 'none');
+	})()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if state != "installed" {
+		names, _ := cacheNames(ctx)
+		t.Fatalf("v3's install ended %s, want installed; caches %q", state, names)
+	}
+
+	// The next page opened hands over to v3.
+	if err := navigate(ctx, s.URL("index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitCSS(ctx, "v3"); err != nil {
+		t.Fatalf("the page opened once v3 waited: %v", err)
+	}
+	expectVersion(t, ctx, "the page opened once v3 waited", "v3")
+	expectOnlyCache(t, ctx, s, v3)
+	expectOffline(t, ctx, s, pages, "v3")
+}
+
+// TestFaultCacheDeletedUnderInstall: a version whose cache is deleted
+// while it installs (by an older worker taking over, or the browser
+// clearing storage) must not take over with no cache: its install fails,
+// and the saved version stays whole offline.
+func TestFaultCacheDeletedUnderInstall(t *testing.T) {
+	s, ctx := savedV1(t)
+	pages := s.pages(t)
+	s.rebuild(t, marked(t, s.Src, "v2"))
+	v2 := s.version(t)
+	slow := s.stylesheet(t)
+	release := s.hold(slow)
+	defer release()
+	if _, err := eval[bool](ctx, checkForUpdate); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); s.requests(slow) == 0; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("v2's install never asked for %s", slow)
+		}
+	}
+	name := "guide:" + s.Base + ":" + v2
+	if deleted, err := eval[bool](ctx, `caches.delete(`+strconv.Quote(name)+`)`); err != nil || !deleted {
+		t.Fatalf("deleting v2's cache: %v, %v", deleted, err)
+	}
+	release()
+	state, err := eval[string](ctx, `(async () => {
+	  const r = await navigator.serviceWorker.getRegistration();
+	  const w = r.installing || r.waiting;
+	  if (!w) return 'none';
+	  if (w.state === 'installing') {
+	    await new Promise((done) => w.addEventListener('statechange', () => { if (w.state !== 'installing') done(); }));
+	  }
+	  return w.state;
+	})()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if state != "redundant" {
+		t.Errorf("v2, its cache deleted during its install, ended %s, want redundant", state)
+	}
+	expectOffline(t, ctx, s, pages, "v1")
+}
+
+// TestFaultHandOverOffline: the page opened at the hand-over is the new
+// version's, whole; the network goes off right after it, and every page is
+// then the new version's, whole, with only its cache left.
+func TestFaultHandOverOffline(t *testing.T) {
+	s, ctx := savedV1(t)
+	pages := s.pages(t)
+	s.rebuild(t, marked(t, s.Src, "v2"))
+	v2 := s.version(t)
+	if _, err := eval[bool](ctx, checkForUpdate); err != nil {
+		t.Fatal(err)
+	}
+	if err := until(ctx, 20*time.Second, waitingReady, swState); err != nil {
+		t.Fatalf("v2 is not waiting: %v", err)
+	}
+	if err := navigate(ctx, s.URL("index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitCSS(ctx, "v2"); err != nil {
+		t.Fatalf("the page the hand-over answered: %v", err)
+	}
+	expectVersion(t, ctx, "the page the hand-over answered", "v2")
+	expectOffline(t, ctx, s, pages, "v2")
+	expectOnlyCache(t, ctx, s, v2)
+}
+
+// waitCSS waits until the page's CSS is version want's: the stylesheet of
+// a page opened during a hand-over may come a moment after the page.
+func waitCSS(ctx context.Context, want string) error {
+	return until(ctx, 10*time.Second, `document.readyState === 'complete' && !!document.body &&
+	  getComputedStyle(document.body).getPropertyValue('--build').includes(`+strconv.Quote(want)+`)`,
+		`(async () => 'CSS from ' + (document.body ? getComputedStyle(document.body).getPropertyValue('--build') : 'no body') + '; ' + await `+swState+`)()`)
+}
+
+// expectOffline cuts the network and stops the server, then opens each
+// page and fails unless it has its own h1 and the CSS of version want.
+func expectOffline(t *testing.T, ctx context.Context, s *site, pages []string, want string) {
+	t.Helper()
+	if err := goOffline(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.Srv.Close()
+	for _, p := range pages {
+		if err := navigate(ctx, s.URL(p)); err != nil {
+			t.Fatalf("offline: %v", err)
+		}
+		if h1, _ := eval[string](ctx, `(document.querySelector('h1')||{}).textContent || ''`); collapse(h1) != s.h1(t, p) {
+			t.Errorf("offline, %s has h1 %q, want %q", p, collapse(h1), s.h1(t, p))
+		}
+		if css, err := cssMarker(ctx, "--build"); err != nil || css != want {
+			t.Errorf("offline, %s has CSS from %q (%v), want %s", p, css, err, want)
+		}
+	}
+}
