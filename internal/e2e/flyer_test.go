@@ -16,7 +16,8 @@ import (
 
 // TestFlyerPrints: built with a base URL, each language's flyer, printed
 // to PDF by Chromium on US Letter paper as a reader's print would (the
-// page's own @page size and margins win), is one Letter page. Read back
+// page's own @page size and margins win, and the browser's header and
+// footer are on), is one Letter page with no header or footer. Read back
 // from the PDF, the page holds the non-emergency number, the
 // "not yet confirmed" caveat (no check is recorded) and the address of
 // the guide in the flyer's language; its QR code has loaded.
@@ -41,7 +42,7 @@ func TestFlyerPrints(t *testing.T) {
 			}
 			var data []byte
 			if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-				res, err := cdp.Call(ctx, tg, page.PrintToPDF, page.PrintToPDFParams{PaperWidth: 8.5, PaperHeight: 11, PreferCSSPageSize: &yes})
+				res, err := cdp.Call(ctx, tg, page.PrintToPDF, page.PrintToPDFParams{PaperWidth: 8.5, PaperHeight: 11, PreferCSSPageSize: &yes, DisplayHeaderFooter: &yes})
 				data = res.Data
 				return err
 			})); err != nil {
@@ -70,6 +71,12 @@ func TestFlyerPrints(t *testing.T) {
 				if !strings.Contains(flat, strings.Join(strings.Fields(want), "")) {
 					t.Errorf("the printed page does not have %q; it reads:\n%s", want, text)
 				}
+			}
+			// The browser's header and footer (the page's title and address,
+			// the date, the page number) are asked for, as a print dialog
+			// does by default, but the flyer leaves them no room.
+			if strings.Contains(flat, f.page) || strings.Contains(flat, "1/1") {
+				t.Errorf("the printed page has the browser's header or footer; it reads:\n%s", text)
 			}
 		})
 	}
