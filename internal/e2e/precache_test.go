@@ -355,6 +355,13 @@ func testSavedCopyDate(t *testing.T) {
 	// the case below).
 	t.Run("offline", func(t *testing.T) {
 		skipUnsupported(t, goOffline(ctx))
+		// Back online for the case below. (Firefox takes a whole
+		// browser context offline, not one tab.)
+		t.Cleanup(func() {
+			if err := goOnline(ctx); err != nil {
+				t.Error(err)
+			}
+		})
 		if err := navigate(ctx, s.URL("about.html")); err != nil {
 			t.Fatal(err)
 		}
