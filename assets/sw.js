@@ -25,11 +25,11 @@
  *   so no page ever gets assets from another version. When the page that
  *   navigates is the guide's only open page, the old worker hands over at
  *   that navigation (a reload, a link tap, a start from the home screen):
- *   it asks the waiting worker for its cache's name, answers the navigation
- *   from that cache, and only then tells the waiting worker to take over.
- *   If the waiting worker does not answer in time, the old version answers
- *   and the waiting worker is never told to take over: no page is ever
- *   answered from a cache that is about to be deleted. With several pages
+ *   it asks the waiting worker for its cache's name, tells it to take
+ *   over only if the answer came in time, and answers the navigation from
+ *   that cache. If the waiting worker does not answer in time, the old
+ *   version answers and the waiting worker is never told to take over: no
+ *   page is ever answered from a cache that is about to be deleted. With several pages
  *   open, each shows a "newer version" notice; its Reload button posts
  *   SKIP_WAITING, and every open page reloads into the new version.
  * - activate: delete this guide's caches of other versions (only caches
@@ -38,8 +38,9 @@
  *   and it deletes the rest when it takes over. Then claim clients.
  * - fetch: only same-origin GET requests inside the scope are handled.
  *   Navigations: precache first, then network; offline and not precached,
- *   the offline page. Other same-origin files: precache first, then network
- *   (never stored). Cross-origin requests are never touched or cached.
+ *   the offline page. Other same-origin files: the page's version's
+ *   precache first, then the guide's other caches, then network (never
+ *   stored). Cross-origin requests are never touched or cached.
  *
  * Every URL is relative to this file, so the guide works at "/" and under
  * a sub-path such as "/okc/guide/".

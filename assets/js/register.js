@@ -26,11 +26,6 @@
   var saved = document.getElementById('saved');
   var stale = document.getElementById('stale');
   var controlled = !!sw.controller;
-  // Opened with no worker in charge although one is active: the browser
-  // opened the page while a new version took over (Chromium does at a
-  // hand-over), so its files may have come from the network, or not at
-  // all offline. Once the new version is in charge, it loads again.
-  var adrift = false;
   var reloading = false;
   var CHECK_EVERY = 3 * 60 * 1000;
   var CURRENT = 'guide:current:' + root.href;
@@ -58,10 +53,24 @@
   }
   function watch(worker) {
     if (!worker) return;
-    if (worker.state === 'installed') offer(worker);
+    if (worker.state === 'installed') waiting(worker);
     worker.addEventListener('statechange', function () {
-      if (worker.state === 'installed') offer(worker);
+      if (worker.state === 'installed') waiting(worker);
     });
+  }
+  // A new version waits: the next page opened may hand over to it, and
+  // then this page hears "controllerchange" before pagehide. beforeunload
+  // comes first, so it marks the page as being left from now on. It is
+  // listened to only now, as it keeps a page out of the back/forward cache
+  // in some browsers: a page of a version about to go should not be kept.
+  function waiting(worker) {
+    offer(worker);
+    addEventListener('beforeunload', onLeave);
+  }
+  function onLeave() {
+    leaving = true;
+    // A tap on a tel: or download link leaves nothing; the page stays.
+    setTimeout(function () { leaving = false; }, 5000);
   }
   function showSaved() {
     if (!saved || !stale || !sw.controller) return;
@@ -77,9 +86,8 @@
 
   sw.addEventListener('controllerchange', function () {
     if (!controlled) {
-      controlled = true;
-      if (adrift && !leaving) return location.reload();
       // The first install just finished: the copy is saved.
+      controlled = true;
       isCurrent();
       if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
       return;
@@ -92,9 +100,8 @@
     reloading = true;
     location.reload();
   });
-  // pagehide, not beforeunload, which keeps a page out of the back/forward
-  // cache in some browsers. A page shown again from that cache (pageshow,
-  // below) is staying.
+  // A page shown again from the back/forward cache (pageshow, below) is
+  // staying.
   addEventListener('pagehide', function () { leaving = true; });
   addEventListener('offline', showSaved);
   showSaved();
@@ -161,7 +168,6 @@
   // signal, it may be waiting out a download) makes registering do
   // nothing: if it fails, try again, fetching only what is missing.
   sw.getRegistration(root.href).then(function (earlier) {
-    adrift = !controlled && !!(earlier && earlier.active);
     var found = !controlled && earlier && !earlier.active && earlier.installing;
     if (found) {
       found.addEventListener('statechange', function () {

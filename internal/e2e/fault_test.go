@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -67,37 +68,53 @@ func expectDownloadedOnly(t *testing.T, when string, got map[string]int, want ..
 	}
 }
 
-// TestFaultFileFailsWholeVisit: a file that answers 503 for a whole first
-// visit makes that install fail, in bounded time, after trying the file
-// once and again after each retry delay. The next visit saves the guide,
-// downloading only that file, and the guide then works offline.
+// TestFaultFileFailsWholeVisit: two files that answer 503 for a whole
+// first visit make that install fail, in bounded time (the retry delays
+// and a margin), after trying each file once and again after each retry
+// delay: every try reaches the server, as a failed answer's body does not
+// keep its connection busy. The next visit saves the guide, downloading
+// only those files, and the guide then works offline.
 func TestFaultFileFailsWholeVisit(t *testing.T) {
 	s := newSite(t, "")
-	missing := "offline.html"
-	s.fail(missing, 503, 1000)
-	tries := 1 + len(s.retryDelays(t))
+	missing := []string{"es/offline.html", "offline.html"}
+	for _, p := range missing {
+		s.fail(p, 503, 1000)
+	}
+	delays := s.retryDelays(t)
+	bound := 10 * time.Second
+	for _, d := range delays {
+		bound += d
+	}
 	ctx := newBrowserContext(t)
+	start := time.Now()
 	if err := navigate(ctx, s.URL("index.html")); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(20 * time.Second); s.requests(missing) == 0; time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); s.requests(missing[0]) == 0; time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("the service worker never asked for %s", missing)
+			t.Fatalf("the service worker never asked for %s", missing[0])
 		}
 	}
-	if err := until(ctx, 30*time.Second, installFailed, swState); err != nil {
-		t.Fatalf("the install with %s failing did not end: %v; the server saw %d requests for it", missing, err, s.requests(missing))
+	if err := until(ctx, bound-time.Since(start), installFailed, swState); err != nil {
+		t.Fatalf("the install with %q failing did not end within %v: %v; the server saw %d and %d requests for them",
+			missing, bound, err, s.requests(missing[0]), s.requests(missing[1]))
 	}
-	if got := s.requests(missing); got != tries {
-		t.Errorf("%s was asked for %d times, want %d (every try reaches the server)", missing, got, tries)
+	for _, p := range missing {
+		if got, want := s.requests(p), 1+len(delays); got != want {
+			t.Errorf("%s was asked for %d times, want %d (every try reaches the server)", p, got, want)
+		}
 	}
 	first := s.downloaded()
-	if first[missing] != 0 {
-		t.Fatalf("%s was downloaded while it failed", missing)
+	for _, p := range missing {
+		if first[p] != 0 {
+			t.Fatalf("%s was downloaded while it failed", p)
+		}
 	}
 
 	// The next visit: the host answers again.
-	s.fail(missing, 503, 0)
+	for _, p := range missing {
+		s.fail(p, 503, 0)
+	}
 	if err := navigate(ctx, s.URL("about.html")); err != nil {
 		t.Fatal(err)
 	}
@@ -105,17 +122,19 @@ func TestFaultFileFailsWholeVisit(t *testing.T) {
 		t.Fatal(err)
 	}
 	expectSaved(t, ctx, s)
-	expectDownloadedOnly(t, "the next visit", s.downloaded(), missing)
+	expectDownloadedOnly(t, "the next visit", s.downloaded(), missing...)
 
 	if err := goOffline(ctx); err != nil {
 		t.Fatal(err)
 	}
 	s.Srv.Close()
-	if err := navigate(ctx, s.URL("nope.html")); err != nil {
-		t.Fatal(err)
-	}
-	if h1, _ := eval[string](ctx, `(document.querySelector('h1')||{}).textContent || ''`); collapse(h1) != s.h1(t, missing) {
-		t.Errorf("offline, an unknown address has h1 %q, want the offline page's %q", collapse(h1), s.h1(t, missing))
+	for _, p := range missing {
+		if err := navigate(ctx, s.URL(path.Dir(p)+"/nope.html")); err != nil {
+			t.Fatal(err)
+		}
+		if h1, _ := eval[string](ctx, `(document.querySelector('h1')||{}).textContent || ''`); collapse(h1) != s.h1(t, p) {
+			t.Errorf("offline, an unknown address next to %s has h1 %q, want %q", p, collapse(h1), s.h1(t, p))
+		}
 	}
 }
 
@@ -224,8 +243,9 @@ func TestFaultTwoDeploys(t *testing.T) {
 	}
 
 	// v3 is installing; the next page opened hands over to v2. (Chromium
-	// opens that page with no worker in charge, so it is not checked here:
-	// see register.js, which loads it again once a worker is.)
+	// sometimes opens that page with no worker in charge, its files then
+	// from the network, where v2's are gone; not checked here, see
+	// TestFaultHandOverOffline.)
 	if err := navigate(ctx, s.URL(other)); err != nil {
 		t.Fatal(err)
 	}
@@ -304,9 +324,12 @@ func TestFaultCacheDeletedUnderInstall(t *testing.T) {
 	expectOffline(t, ctx, s, pages, "v1")
 }
 
-// TestFaultHandOverOffline: the page opened at the hand-over is the new
-// version's, whole; the network goes off right after it, and every page is
-// then the new version's, whole, with only its cache left.
+// TestFaultHandOverOffline: the page opened at the hand-over is v2's,
+// whole; the network goes off right after it, and every page is then
+// v2's, whole, from the caches alone, with only v2's cache left. (With the
+// network off before the hand-over, Chromium sometimes opens that page
+// with no worker in charge, so its CSS and JS are not loaded at all; not
+// yet fixed, so not checked here.)
 func TestFaultHandOverOffline(t *testing.T) {
 	s, ctx := savedV1(t)
 	pages := s.pages(t)
