@@ -29,9 +29,10 @@
  *   over only if the answer came in time, and answers the navigation from
  *   that cache. If the waiting worker does not answer in time, the old
  *   version answers and the waiting worker is never told to take over: no
- *   page is ever answered from a cache that is about to be deleted. With several pages
- *   open, each shows a "newer version" notice; its Reload button posts
- *   SKIP_WAITING, and every open page reloads into the new version.
+ *   page is ever answered from a cache that is about to be deleted. With
+ *   several pages open, each shows a "newer version" notice; its Reload
+ *   button posts SKIP_WAITING, and every open page reloads into the new
+ *   version.
  * - activate: delete this guide's caches of other versions (only caches
  *   whose name starts with CACHE_PREFIX and this scope), but none while a
  *   newer worker is installing or waiting: its cache may be one of them,
