@@ -336,9 +336,12 @@ func (w *webkitTab) Eval(ctx context.Context, expr string) (json.RawMessage, err
 	return json.RawMessage(*r.JSON), nil
 }
 
+// NewTab opens a new window, not a tab: MiniBrowser opens a tab behind
+// the current one, hidden (document.visibilityState), and the guide hands
+// a hidden page no new version, as it should.
 func (w *webkitTab) NewTab(ctx context.Context) (Tab, error) {
 	var nw struct{ Handle string }
-	if err := w.s.command(ctx, w, "POST", "/window/new", map[string]any{"type": "tab"}, &nw); err != nil {
+	if err := w.s.command(ctx, w, "POST", "/window/new", map[string]any{"type": "window"}, &nw); err != nil {
 		return nil, err
 	}
 	return &webkitTab{s: w.s, handle: nw.Handle}, nil
