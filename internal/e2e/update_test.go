@@ -197,6 +197,11 @@ func testUpdateOnReload(t *testing.T) {
 		if err := reload(ctx); err != nil {
 			t.Fatalf("reload %d: %v", n, err)
 		}
+		// The reload can return before the page's stylesheet applies on a
+		// busy machine; a page whose CSS never comes fails here.
+		if err := until(ctx, 10*time.Second, `document.readyState === 'complete' && getComputedStyle(document.body).getPropertyValue('--build').trim() !== ''`, `document.readyState + ' ' + document.styleSheets.length`); err != nil {
+			t.Fatalf("reload %d: the page's CSS: %v", n, err)
+		}
 		content, css, err := markers(ctx)
 		if err != nil {
 			t.Fatalf("reload %d: %v", n, err)
