@@ -53,6 +53,27 @@ const installFailed = `navigator.serviceWorker.getRegistration().then(r => !r ||
 
 // checkForUpdate asks the browser to look for a new sw.js now, without
 // waiting for the install it may start.
+// installEnds is a script that waits until the registration's new
+// worker, if any, is done installing, and returns its state then
+// ("installed", "activated", "redundant"), or "none" when there is no
+// new worker. With update, it first asks the browser to look for one.
+func installEnds(update bool) string {
+	ask := ""
+	if update {
+		ask = "await r.update();"
+	}
+	return `(async () => {
+	  const r = await navigator.serviceWorker.getRegistration();
+	  ` + ask + `
+	  const w = r.installing || r.waiting;
+	  if (!w) return 'none';
+	  if (w.state === 'installing') {
+	    await new Promise((done) => w.addEventListener('statechange', () => { if (w.state !== 'installing') done(); }));
+	  }
+	  return w.state;
+	})()`
+}
+
 const checkForUpdate = `navigator.serviceWorker.getRegistration().then(r => { r.update().catch(() => {}); return true; })`
 
 // expectDownloadedOnly fails unless got counts exactly one download of
@@ -306,15 +327,7 @@ func TestFaultCacheDeletedUnderInstall(t *testing.T) {
 		t.Fatalf("deleting v2's cache: %v, %v", deleted, err)
 	}
 	release()
-	state, err := eval[string](ctx, `(async () => {
-	  const r = await navigator.serviceWorker.getRegistration();
-	  const w = r.installing || r.waiting;
-	  if (!w) return 'none';
-	  if (w.state === 'installing') {
-	    await new Promise((done) => w.addEventListener('statechange', () => { if (w.state !== 'installing') done(); }));
-	  }
-	  return w.state;
-	})()`)
+	state, err := eval[string](ctx, installEnds(false))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -200,16 +200,7 @@ func testBrokenDeploy(t *testing.T) {
 	if err := os.Remove(filepath.Join(s.Dir, "about.html")); err != nil {
 		t.Fatal(err)
 	}
-	state, err := eval[string](ctx, `(async () => {
-	  const r = await navigator.serviceWorker.getRegistration();
-	  await r.update();
-	  const w = r.installing || r.waiting;
-	  if (!w) return 'no new worker';
-	  if (w.state === 'installing') {
-	    await new Promise((done) => w.addEventListener('statechange', () => { if (w.state !== 'installing') done(); }));
-	  }
-	  return w.state;
-	})()`)
+	state, err := eval[string](ctx, installEnds(true))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,20 +55,6 @@ func filledPreviewWith(t testing.TB, number, caveat string) string {
 	return out
 }
 
-// white counts the near-white pixels in the rectangle r.
-func white(img image.Image, r image.Rectangle) int {
-	n := 0
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			cr, cg, cb, _ := img.At(x, y).RGBA()
-			if cr > 0xe000 && cg > 0xe000 && cb > 0xe000 {
-				n++
-			}
-		}
-	}
-	return n
-}
-
 // TestPreviewImage: the link preview SVG Hugo rendered becomes a 1200×630
 // PNG with its text drawn (the SVG itself is not published), it is not
 // precached, and a line too long for the image is shrunk to fit inside
@@ -104,16 +90,16 @@ func TestPreviewImage(t *testing.T) {
 	}
 	// The number's line (font-size 150, baseline 300).
 	band := func(x0, x1 int) image.Rectangle { return image.Rect(x0, 190, x1, 330) }
-	if white(en, band(80, 400)) == 0 {
+	if sitetest.WhitePixels(en, band(80, 400)) == 0 {
 		t.Error("og/en.png: the number is not drawn")
 	}
-	if white(en, band(400, 1200)) != 0 {
+	if sitetest.WhitePixels(en, band(400, 1200)) != 0 {
 		t.Error("og/en.png: a 3-digit number reaches past x=400")
 	}
-	if white(es, band(900, 1120)) == 0 {
+	if sitetest.WhitePixels(es, band(900, 1120)) == 0 {
 		t.Error("og/es.png: the long number does not fill its line")
 	}
-	if n := white(es, band(1120, 1200)); n != 0 {
+	if n := sitetest.WhitePixels(es, band(1120, 1200)); n != 0 {
 		t.Errorf("og/es.png: %d white pixels in the right margin; a long line must shrink to fit", n)
 	}
 }

@@ -117,27 +117,13 @@ func checkCaveats(t *testing.T, tree map[string][]byte, checked bool, website st
 		}
 		// The caveat's line, between the hours and the red 911 band
 		// (assets/og-image.svg: font-size 38, baseline 452).
-		n := whitePixels(img, image.Rect(0, 410, 1200, 470))
+		n := sitetest.WhitePixels(img, image.Rect(0, 410, 1200, 470))
 		if !checked && n < 500 {
 			t.Errorf("%s: the caveat's line is not drawn (%d white pixels), with no check recorded", name, n)
 		} else if checked && n != 0 {
 			t.Errorf("%s: %d white pixels where the caveat's line goes, with a check recorded", name, n)
 		}
 	}
-}
-
-// whitePixels counts the near-white pixels in r.
-func whitePixels(img image.Image, r image.Rectangle) int {
-	n := 0
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			cr, cg, cb, _ := img.At(x, y).RGBA()
-			if cr > 0xe000 && cg > 0xe000 && cb > 0xe000 {
-				n++
-			}
-		}
-	}
-	return n
 }
 
 // Until a person records a check, the caveat is where people act on the
