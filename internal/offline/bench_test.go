@@ -1,6 +1,8 @@
 package offline_test
 
 import (
+	"github.com/spf13/afero"
+
 	"testing"
 
 	"github.com/okcguide/guide/internal/offline"
@@ -20,7 +22,7 @@ func BenchmarkRun(b *testing.B) {
 		sitetest.Apply(b, dir, archive)
 		b.StartTimer()
 		_, err := offline.Run(offline.Options{
-			Source: root, Dir: dir,
+			Source: root, Files: afero.NewBasePathFs(afero.NewOsFs(), dir),
 			Manifests:  []offline.Manifest{{Lang: "en", Name: "Guide", ShortName: "Guide", Description: "A guide."}},
 			ThemeColor: "#0b3d91", BackgroundColor: "#ffffff",
 			CSP: "default-src 'self'", ImageCache: cache,

@@ -1,6 +1,8 @@
 package offline_test
 
 import (
+	"github.com/spf13/afero"
+
 	"bytes"
 	"image"
 	"image/color"
@@ -40,7 +42,7 @@ func drawImages(t *testing.T, src, theme, number, cache string) map[string][]byt
 
 func runImages(src, dir, theme, cache string) (map[string][]byte, error) {
 	_, err := offline.Run(offline.Options{
-		Source: src, Dir: dir,
+		Source: src, Files: afero.NewBasePathFs(afero.NewOsFs(), dir),
 		Manifests:  []offline.Manifest{{Lang: "en", Name: "Guide", ShortName: "Guide", Description: "A guide."}},
 		ThemeColor: theme, BackgroundColor: "#ffffff",
 		CSP: "default-src 'self'", ImageCache: cache,

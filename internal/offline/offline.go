@@ -1,6 +1,6 @@
 // Package offline is the build stage that makes the rendered guide work
 // with no connection and installable from a phone's home screen. It adds
-// to the staging directory:
+// to the site's output tree, in memory (render.Site.Files):
 //
 //   - icons/: PNG icons (192, 512, 512 maskable, 180 apple-touch-icon)
 //     rasterised from the one SVG in assets/icons/icon.svg, plus that SVG;
@@ -26,7 +26,7 @@
 // unchanged. The cache never fails a build: an image it cannot read is
 // drawn, and one it cannot write is not kept.
 //
-// Everything it writes is deterministic: the same staging tree gives the
+// Everything it writes is deterministic: the same rendered tree gives the
 // same bytes.
 package offline
 
@@ -68,10 +68,9 @@ const (
 // Options describes the site for the manifests.
 type Options struct {
 	Source string // site source directory
-	Dir    string // staging directory, already rendered
-	// Files, if set, is a copy in memory of what was rendered into Dir
-	// (render.Site.Files). Run then reads the rendered files from it, and
-	// writes and removes files in both, so that the two stay the same.
+	// Files is the site's output tree, already rendered
+	// (render.Site.Files): Run reads the pages from it and adds its
+	// files to it.
 	Files afero.Fs
 	// Manifests has one entry per language, the default language first.
 	Manifests       []Manifest
@@ -141,22 +140,11 @@ var icons = []icon{
 	{"icons/apple-touch-icon.png", 180, true},
 }
 
-// Run adds the offline files to opts.Dir.
+// Run adds the offline files to opts.Files.
 func Run(opts Options) (*Result, error) {
 	res := &Result{}
-	rendered := opts.Files
-	if rendered == nil {
-		rendered = afero.NewBasePathFs(afero.NewOsFs(), opts.Dir)
-	}
-	files := afero.NewIOFS(rendered)
-	remove := func(name string) error {
-		if opts.Files != nil {
-			if err := opts.Files.Remove(name); err != nil {
-				return err
-			}
-		}
-		return os.Remove(filepath.Join(opts.Dir, filepath.FromSlash(name)))
-	}
+	files := afero.NewIOFS(opts.Files)
+	remove := opts.Files.Remove
 	write := func(name string, data []byte) error {
 		if opts.Minify != nil {
 			var err error
@@ -164,16 +152,12 @@ func Run(opts Options) (*Result, error) {
 				return err
 			}
 		}
-		p := filepath.Join(opts.Dir, filepath.FromSlash(name))
-		err := os.MkdirAll(filepath.Dir(p), 0o755)
+		err := opts.Files.MkdirAll(path.Dir(name), 0o755)
 		if err == nil {
-			err = os.WriteFile(p, data, 0o644)
-		}
-		if err == nil && opts.Files != nil {
 			err = afero.WriteFile(opts.Files, name, data, 0o644)
 		}
 		if err != nil {
-			return &diag.Error{File: name, Msg: "cannot write into the staging folder: " + diag.Cause(err).Error()}
+			return &diag.Error{File: name, Msg: "cannot add it to the site: " + diag.Cause(err).Error()}
 		}
 		return nil
 	}

@@ -1,6 +1,8 @@
 package offline_test
 
 import (
+	"github.com/spf13/afero"
+
 	"bytes"
 	"encoding/json"
 	"flag"
@@ -56,7 +58,7 @@ func runManifests(t *testing.T, archive string, ms []offline.Manifest) (string, 
 		os.WriteFile(p, f.Data, 0o644)
 	}
 	res, err := offline.Run(offline.Options{
-		Source: sitetest.RepoRoot(t), Dir: dir,
+		Source: sitetest.RepoRoot(t), Files: afero.NewBasePathFs(afero.NewOsFs(), dir),
 		Manifests:  ms,
 		ThemeColor: "#0b3d91", BackgroundColor: "#ffffff",
 		CSP: "default-src 'self'",
@@ -195,7 +197,7 @@ func TestManifestAndIcons(t *testing.T) {
 
 func TestInvalidSVG(t *testing.T) {
 	src := sitetest.Site(t, "-- assets/icons/icon.svg --\n<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\n")
-	_, err := offline.Run(offline.Options{Source: src, Dir: t.TempDir(), ThemeColor: "#000000"})
+	_, err := offline.Run(offline.Options{Source: src, Files: afero.NewBasePathFs(afero.NewOsFs(), t.TempDir()), ThemeColor: "#000000"})
 	if err == nil || !strings.HasPrefix(err.Error(), "assets/icons/icon.svg: invalid SVG") {
 		t.Fatalf("want an error naming the icon, got %v", err)
 	}

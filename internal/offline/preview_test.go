@@ -1,6 +1,8 @@
 package offline_test
 
 import (
+	"github.com/spf13/afero"
+
 	"os"
 	"path/filepath"
 	"testing"
@@ -16,7 +18,7 @@ func TestPreviewLeavesOutTheWorker(t *testing.T) {
 		dir := t.TempDir()
 		sitetest.Apply(t, dir, staged)
 		_, err := offline.Run(offline.Options{
-			Source: sitetest.RepoRoot(t), Dir: dir,
+			Source: sitetest.RepoRoot(t), Files: afero.NewBasePathFs(afero.NewOsFs(), dir),
 			Manifests:  []offline.Manifest{{Lang: "en", Name: "Guide", ShortName: "Guide", Description: "A guide."}},
 			ThemeColor: "#0b3d91", BackgroundColor: "#ffffff",
 			CSP: "default-src 'self'", Preview: preview,

@@ -1,6 +1,8 @@
 package offline_test
 
 import (
+	"github.com/spf13/afero"
+
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,7 +35,7 @@ func TestQRCodes(t *testing.T) {
 			}
 		}
 		res, err := offline.Run(offline.Options{
-			Source: sitetest.RepoRoot(t), Dir: dir,
+			Source: sitetest.RepoRoot(t), Files: afero.NewBasePathFs(afero.NewOsFs(), dir),
 			Manifests:  []offline.Manifest{{Lang: "en", Name: "Guide", ShortName: "Guide", Description: "A guide."}},
 			ThemeColor: "#0b3d91", BackgroundColor: "#ffffff",
 			CSP: "default-src 'self'",

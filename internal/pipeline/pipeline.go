@@ -1,18 +1,21 @@
 // Package pipeline runs the guide's build from source to published folder:
 //
 //	settings (hugo.toml, read once) → check (lint)
-//	  → render (Hugo, into a staging dir)
+//	  → render (Hugo, into one output tree in memory)
 //	  → structure (rules on Hugo's page model: front matter, translation
 //	    parity, #fragments) alongside offline (icons, manifest, precache
-//	    list, sw.js; each minified by shrink as it is written) → verify
-//	    (links, budgets)
-//	  → publish (atomic swap into the destination)
+//	    list, sw.js, added to the tree; each minified by shrink) → verify
+//	    (links, budgets, on the tree)
+//	  → publish (the tree written once to a staging folder, then swapped
+//	    in for the destination)
 //
 // Each stage is its own package. This one wires them together, and before
 // any stage runs it checks the source and destination folders and the
-// files every build reads. Everything is built in a staging folder, so a
-// failure at any stage leaves the destination as it was. A stage's errors
-// about the content win over those of a stage running alongside it.
+// files every build reads. Nothing is written to disk before every check
+// has passed, and then only to the staging folder, so a failure at any
+// stage leaves the destination as it was; what verify checked is, byte
+// for byte, what is published. A stage's errors about the content win
+// over those of a stage running alongside it.
 package pipeline
 
 import (
@@ -124,7 +127,7 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 		env = "development"
 	}
 	var hugoLog bytes.Buffer
-	cfg, err := settings.Load(settings.Options{Source: src, PublishDir: publish.Staging(dest), Environment: env, BaseURL: opts.BaseURL, Log: &hugoLog})
+	cfg, err := settings.Load(settings.Options{Source: src, Environment: env, BaseURL: opts.BaseURL, Log: &hugoLog})
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +153,7 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum, err := stages(ctx, cfg, budgets, opts, &hugoLog, outlines)
+	sum, tree, err := stages(ctx, cfg, budgets, opts, &hugoLog, outlines)
 	if err == nil {
 		err = ctx.Err()
 	}
@@ -159,6 +162,10 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	t := time.Now()
+	if err := publish.Write(afero.NewIOFS(tree), staging); err != nil {
+		os.RemoveAll(staging)
+		return nil, err
+	}
 	if err := publish.Swap(staging, dest); err != nil {
 		os.RemoveAll(staging)
 		return nil, err
@@ -173,8 +180,7 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 
 // Check is guide check: the content check a build runs first, on the
 // same safeguards, without publishing. The linter runs; when it finds no
-// error, the site is rendered into a temporary folder, removed again, for
-// the rules on Hugo's model of it (package structure), whose errors, or
+// error, the site is rendered, in memory, for the rules on Hugo's model of it (package structure), whose errors, or
 // render's, join the linter's. Hugo's warnings go to log, if not nil. When
 // ctx is cancelled, Check returns ctx's error.
 func Check(ctx context.Context, source string, log io.Writer) (*lint.Result, error) {
@@ -188,12 +194,7 @@ func Check(ctx context.Context, source string, log io.Writer) (*lint.Result, err
 	if err := precheck(src); err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp("", "guide-check-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp)
-	cfg, err := settings.Load(settings.Options{Source: src, PublishDir: tmp, Log: log})
+	cfg, err := settings.Load(settings.Options{Source: src, Log: log})
 	if err != nil {
 		return nil, err
 	}
@@ -277,17 +278,17 @@ func checkContent(site *settings.Site, log io.Writer) (map[string]*lint.Outline,
 	return res.Outlines, nil
 }
 
-// stages renders the site into its settings' PublishDir and checks it,
-// without publishing it. Hugo's warnings, in hugoLog, go to opts.Log.
-// outlines are the pages' shapes from the check, for structure.
-func stages(ctx context.Context, cfg *settings.Site, budgets verify.Budgets, opts Options, hugoLog *bytes.Buffer, outlines map[string]*lint.Outline) (*Summary, error) {
+// stages renders the site and checks it, and returns its output tree,
+// unpublished. Hugo's warnings, in hugoLog, go to opts.Log. outlines are
+// the pages' shapes from the check, for structure.
+func stages(ctx context.Context, cfg *settings.Site, budgets verify.Budgets, opts Options, hugoLog *bytes.Buffer, outlines map[string]*lint.Outline) (*Summary, afero.Fs, error) {
 	renderStart := time.Now()
 	site, err := render.Render(ctx, cfg, hugoLog)
 	if opts.Log != nil {
 		opts.Log.Write(hugoLog.Bytes())
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rendered := StageTime{"render", time.Since(renderStart)}
 	// The rules on Hugo's model of the pages run alongside offline and
@@ -304,17 +305,17 @@ func stages(ctx context.Context, cfg *settings.Site, budgets verify.Budgets, opt
 	sum, err := finish(ctx, cfg, site, budgets, opts, tm)
 	structureTook := <-structured
 	if len(structureErrs) > 0 {
-		return nil, structureErrs
+		return nil, nil, structureErrs
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sum.Stages = append([]StageTime{rendered, structureTook}, tm.stages...)
-	return sum, nil
+	return sum, site.Files, nil
 }
 
-// finish runs the stages after render that read its files: offline, then
-// verify.
+// finish runs the stages after render on its output tree: offline adds
+// to it, then verify checks it.
 func finish(ctx context.Context, cfg *settings.Site, site *render.Site, budgets verify.Budgets, opts Options, tm *timer) (*Summary, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -333,7 +334,6 @@ func finish(ctx context.Context, cfg *settings.Site, site *render.Site, budgets 
 	}
 	res, err := offline.Run(offline.Options{
 		Source:          cfg.Source,
-		Dir:             cfg.PublishDir,
 		Files:           site.Files,
 		Manifests:       manifests,
 		ThemeColor:      str(params["themecolor"]),

@@ -1,6 +1,7 @@
-// Package publish is the build's last stage: it puts a finished staging
-// directory in place of the destination in one atomic step, so readers of
-// the destination see either the old tree or the new one, never a mix.
+// Package publish is the build's last stage: it writes the finished site,
+// built in memory, into a staging directory (Write) and puts that in place
+// of the destination in one atomic step (Swap), so readers of the
+// destination see either the old tree or the new one, never a mix.
 //
 // On Linux the two directories are exchanged with renameat2(RENAME_EXCHANGE)
 // and the old tree, now in the staging path, is removed afterwards. Where
@@ -96,6 +97,33 @@ func cannotCreate(dest string, err error) error {
 		why = fmt.Sprintf("%s: %v", where, cause)
 	}
 	return &diag.Error{File: dest, Msg: "cannot create the destination: " + why}
+}
+
+// Write writes every file of tree into the empty folder staging, byte for
+// byte: folders 0755, files 0644. A file it cannot write is an error
+// naming it; what was written is then left for Swap's caller to remove.
+func Write(tree fs.FS, staging string) error {
+	return fs.WalkDir(tree, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return &diag.Error{File: name, Msg: "cannot read it from the built site: " + diag.Cause(err).Error()}
+		}
+		p := filepath.Join(staging, filepath.FromSlash(name))
+		if d.IsDir() {
+			if name == "." {
+				return nil
+			}
+			err = os.Mkdir(p, 0o755)
+		} else {
+			var data []byte
+			if data, err = fs.ReadFile(tree, name); err == nil {
+				err = os.WriteFile(p, data, 0o644)
+			}
+		}
+		if err != nil {
+			return &diag.Error{File: p, Msg: "cannot write it: " + diag.Cause(err).Error()}
+		}
+		return nil
+	})
 }
 
 // Swap puts staging in place of dest and removes the old tree.

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // tree writes files (name → contents) under dir.
@@ -139,5 +141,36 @@ func TestDestinationIsAFile(t *testing.T) {
 	_, err := Prepare(dest)
 	if err == nil || err.Error() != dest+": the destination is a file, not a folder" {
 		t.Errorf("Prepare: %v", err)
+	}
+}
+
+// Write writes the tree into the staging folder byte for byte: what the
+// build checked in memory is what is published.
+func TestWriteCopiesTheTree(t *testing.T) {
+	tree := fstest.MapFS{
+		"index.html":     {Data: []byte("<p>home</p>")},
+		"es/index.html":  {Data: []byte("<p>inicio</p>")},
+		"icons/icon.png": {Data: []byte{0x89, 'P', 'N', 'G', 0, 1, 2}},
+		"empty.txt":      {Data: nil},
+		"a/b/c/deep.css": {Data: []byte("p{}")},
+	}
+	staging := t.TempDir()
+	if err := Write(tree, staging); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{}
+	for name, f := range tree {
+		want[name] = string(f.Data)
+	}
+	same(t, staging, want)
+}
+
+// A file Write cannot write is an error that names it.
+func TestWriteNamesTheFileItCannotWrite(t *testing.T) {
+	staging := t.TempDir()
+	tree(t, staging, map[string]string{"es": "a file where the tree has a folder"})
+	err := Write(fstest.MapFS{"index.html": {Data: []byte("x")}, "es/index.html": {Data: []byte("y")}}, staging)
+	if err == nil || !strings.Contains(err.Error(), filepath.Join(staging, "es")) {
+		t.Fatalf("Write into a staging folder with a file in the way: %v, want an error naming %s", err, filepath.Join(staging, "es"))
 	}
 }

@@ -1,7 +1,8 @@
 // Package render is the build stage after the content check: it runs Hugo, as
-// a library, over the site's source directory and writes the rendered,
-// minified site into a staging directory, keeping a copy of every file in
-// memory for the stages after it.
+// a library, over the site's source directory and has it write the
+// rendered, minified site into a tree in memory (Site.Files), the one
+// output tree the later stages add to, check and publish. Nothing is
+// written to disk.
 //
 // Hugo returns most problems as structured file errors (herrors.FileError)
 // with a position; Render reports each at its innermost position. A
@@ -59,8 +60,9 @@ type Site struct {
 	Langs []Lang
 	// Hugo is Hugo's model of the built site, for the rules that check it.
 	Hugo *hugolib.HugoSites
-	// Files holds a copy of every file Hugo wrote, at its path under the
-	// destination, so that later stages read the pages from memory.
+	// Files is the site's output tree, in memory: every file Hugo wrote,
+	// at its path from the site's root. Later stages add their files to
+	// it, and publish writes it out.
 	Files afero.Fs
 }
 
@@ -85,12 +87,11 @@ type Link struct {
 	Path  string
 }
 
-// Render renders the site its settings describe into their PublishDir,
-// which should be empty or absent: a build that Hugo stops and that then
-// does not finish is started over from an empty PublishDir (see
-// graces). Hugo's warnings go to log, if not nil. When ctx is
-// cancelled, Hugo renders no more pages than those under way, and Render
-// returns ctx's error.
+// Render renders the site its settings describe into a new tree in
+// memory: a build that Hugo stops and that then does not finish is
+// started over in a new one (see graces). Hugo's warnings go to log, if
+// not nil. When ctx is cancelled, Hugo renders no more pages than those
+// under way, and Render returns ctx's error.
 func Render(ctx context.Context, cfg *settings.Site, log io.Writer) (*Site, error) {
 	base := cfg.BaseURL
 	site, err := renderOnce(ctx, cfg, log, base, graces[0])
@@ -103,9 +104,6 @@ func Render(ctx context.Context, cfg *settings.Site, log io.Writer) (*Site, erro
 	}
 	if log != nil {
 		fmt.Fprintln(log, "hugo: the build stopped after many errors and did not finish; building again")
-	}
-	if err := os.RemoveAll(cfg.PublishDir); err != nil {
-		return nil, &diag.Error{File: cfg.PublishDir, Msg: "cannot empty it to build again: " + err.Error()}
 	}
 	site, err = secondBuild(ctx, cfg, log, base, stuck.listed)
 	if ctx.Err() != nil {
@@ -202,9 +200,8 @@ func renderOnce(ctx context.Context, cfg *settings.Site, log io.Writer, base str
 		HandlerPost:        capture.entry,
 		SuppressStatements: cfgs.GetFirstLanguageConfig().IgnoredLogs(),
 	})
-	osFs := afero.NewOsFs()
-	fs := hugofs.NewFrom(osFs, cfgs.LoadingInfo.BaseConfig)
-	written := &copier{Fs: fs.PublishDir, copies: afero.NewMemMapFs()}
+	fs := hugofs.NewFrom(afero.NewOsFs(), cfgs.LoadingInfo.BaseConfig)
+	written := &counter{Fs: newTree()}
 	fs.PublishDir, fs.PublishDirStatic, fs.PublishDirServer = written, written, written
 	// Hugo takes a logger of the caller's only as DepsCfg.TestLogger;
 	// otherwise it makes its own, whose errors are only text.
@@ -255,7 +252,7 @@ func renderOnce(ctx context.Context, cfg *settings.Site, log io.Writer, base str
 		return nil, convert(src, capture, fmt.Errorf("logged %d error(s)", n))
 	}
 
-	site := &Site{BaseURL: base, Hugo: sites, Files: written.copies}
+	site := &Site{BaseURL: base, Hugo: sites, Files: written.Fs}
 	for _, s := range sites.Sites {
 		l, err := langOf(s, cfg, cfgs.Base.C.BaseURL.Path())
 		if err != nil {
@@ -279,76 +276,31 @@ func listedPages(sites *hugolib.HugoSites) int {
 	}
 }
 
-// copier is Hugo's publish file system, keeping a copy in memory of every
-// file Hugo writes.
-type copier struct {
+// newTree makes the output tree Hugo writes into. Hugo writes with paths
+// from the publish folder's root, like /es/index.html; the later stages
+// read them as es/index.html. A tree rooted at / serves both.
+var newTree = func() afero.Fs { return afero.NewBasePathFs(afero.NewMemMapFs(), "/") }
+
+// counter is Hugo's publish file system, counting the files Hugo opens
+// for writing, so that Render can tell a build that stopped making
+// progress.
+type counter struct {
 	afero.Fs
-	copies  afero.Fs // in memory
 	written atomic.Int64
 }
 
 // count is how many files Hugo has opened for writing so far.
-func (w *copier) count() int64 { return w.written.Load() }
+func (w *counter) count() int64 { return w.written.Load() }
 
-func (w *copier) Create(name string) (afero.File, error) {
+func (w *counter) Create(name string) (afero.File, error) {
 	return w.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o666)
 }
 
-func (w *copier) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
-	f, err := w.Fs.OpenFile(name, flag, perm)
-	if err != nil || flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE|os.O_TRUNC|os.O_APPEND) == 0 {
-		return f, err
+func (w *counter) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
+	if flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE|os.O_TRUNC|os.O_APPEND) != 0 {
+		w.written.Add(1)
 	}
-	w.written.Add(1)
-	c, err := w.copies.OpenFile(strings.TrimPrefix(filepath.Clean(name), string(filepath.Separator)), flag, perm)
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return &copiedFile{File: f, copy: c}, nil
-}
-
-// copiedFile is a file Hugo writes, with a copy of each write.
-type copiedFile struct {
-	afero.File
-	copy afero.File
-}
-
-func (f *copiedFile) Write(p []byte) (int, error) {
-	n, err := f.File.Write(p)
-	f.copy.Write(p[:n])
-	return n, err
-}
-
-func (f *copiedFile) WriteString(s string) (int, error) {
-	return f.Write([]byte(s))
-}
-
-func (f *copiedFile) WriteAt(p []byte, off int64) (int, error) {
-	n, err := f.File.WriteAt(p, off)
-	f.copy.WriteAt(p[:n], off)
-	return n, err
-}
-
-func (f *copiedFile) Seek(off int64, whence int) (int64, error) {
-	n, err := f.File.Seek(off, whence)
-	if err == nil {
-		f.copy.Seek(n, io.SeekStart)
-	}
-	return n, err
-}
-
-func (f *copiedFile) Truncate(size int64) error {
-	err := f.File.Truncate(size)
-	if err == nil {
-		f.copy.Truncate(size)
-	}
-	return err
-}
-
-func (f *copiedFile) Close() error {
-	f.copy.Close()
-	return f.File.Close()
+	return w.Fs.OpenFile(name, flag, perm)
 }
 
 // caveatPartial is the template that says, in a language, that the

@@ -81,18 +81,19 @@ func Site(t testing.TB, archive string) string {
 // ReadTree returns every file under dir, keyed by slash-separated path.
 func ReadTree(t testing.TB, dir string) map[string][]byte {
 	t.Helper()
+	return ReadFS(t, os.DirFS(dir))
+}
+
+// ReadFS returns every file of tree, by its slash-separated path.
+func ReadFS(t testing.TB, tree fs.FS) map[string][]byte {
+	t.Helper()
 	out := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(tree, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		out[filepath.ToSlash(rel)] = data
-		return nil
+		out[p], err = fs.ReadFile(tree, p)
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
