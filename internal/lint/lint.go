@@ -34,8 +34,9 @@
 //	             review date, that is too old; a lastVerified date in the
 //	             future (warnings; a check dated in the future is an error
 //	             of package contacts, found when the data is loaded)
-//	config       a [params.guide.lint] setting that is misspelt or not a
-//	             valid value, at its line of hugo.toml
+//
+// Its limits come from [params.guide.lint] in hugo.toml, which package
+// settings reads and checks.
 //
 // Every problem is a *diag.Error with the path relative to the site source.
 // Errors stop the build; warnings do not. Warnings' messages start with
@@ -97,10 +98,7 @@ func Run(opts Options) (*Result, error) {
 	}
 	site := opts.Site
 	src := site.Source
-	cfg, err := lintConfig(site)
-	if err != nil {
-		return nil, err
-	}
+	cfg := lintConfig(site)
 	data, err := loadPhones(src)
 	if err != nil {
 		return nil, err

@@ -1,26 +1,29 @@
 // Package settings reads the site's hugo.toml once per build, through
-// Hugo's own config loader, and hands each stage what it needs from it:
-// Hugo's configuration for render; the languages, the markdown setup
-// ([markup]) and [params.guide.lint] for lint; the guide's address, checked
-// (CheckBaseURL); and any key's line in hugo.toml, for error messages.
-// CheckSource says whether a folder is a site's source at all.
+// Hugo's own config loader, checks it, and hands each stage what it needs
+// from it: Hugo's configuration for render; the languages and the
+// markdown setup ([markup]) for lint; the guide's address, from hugo.toml
+// or the -base-url flag (CheckBaseURL); and, typed in Guide, every
+// setting of [params.guide] (lint limits, byte budgets,
+// savedCopyMaxAgeDays) and params.themeColor, backgroundColor and csp.
+// This package is the one place those settings are checked: each problem
+// is an error at its line of hugo.toml, with the key spelt as written
+// there, and a key [params.guide] does not know is an error too. Line
+// finds any key's line, for other stages' messages. CheckSource says
+// whether a folder is a site's source at all.
 package settings
 
 import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 
 	"github.com/bep/logg"
 	"github.com/gohugoio/hugo/common/herrors"
-	"github.com/gohugoio/hugo/common/hmaps"
 	"github.com/gohugoio/hugo/common/loggers"
 	hconfig "github.com/gohugoio/hugo/config"
 	"github.com/gohugoio/hugo/config/allconfig"
@@ -69,15 +72,18 @@ type Site struct {
 	// BaseURL is the guide's public address (absolute, ending in /) from
 	// Options.BaseURL or hugo.toml, or "" when baseURL is "/": not known.
 	BaseURL string
+	// Guide is [params.guide] and the other [params] the guide reads,
+	// checked.
+	Guide Guide
 
 	file []byte // hugo.toml as it is
 }
 
 // Load reads hugo.toml in opts.Source through Hugo's config loader, as
 // Hugo reads it (keys in any case, HUGO_ variables from the environment
-// left out, so that check and build see one config). A site with no
-// hugo.toml gets Hugo's defaults. A problem is a *diag.Error at its line
-// of hugo.toml.
+// left out, so that check and build see one config), and checks it. A
+// site with no hugo.toml gets Hugo's defaults, and errors for the params
+// the guide needs. A problem is a *diag.Error at its line of hugo.toml.
 func Load(opts Options) (*Site, error) {
 	file := filepath.Join(opts.Source, File)
 	data, err := os.ReadFile(file)
@@ -122,6 +128,7 @@ func Load(opts Options) (*Site, error) {
 		return nil, e
 	}
 	s := &Site{Source: opts.Source, PublishDir: cfgs.LoadingInfo.BaseConfig.PublishDir, Hugo: cfgs, DefaultLang: "en", file: data}
+	var errs diag.List
 	switch base := cfgs.Base.BaseURL; {
 	case opts.BaseURL != "":
 		if err := CheckBaseURL(opts.BaseURL); err != nil {
@@ -130,10 +137,17 @@ func Load(opts Options) (*Site, error) {
 		s.BaseURL = opts.BaseURL
 	case base != "/" && base != "":
 		if err := CheckBaseURL(base); err != nil {
-			return nil, &diag.Error{File: File, Line: s.Line("baseURL"), Msg: "baseURL " + err.Error() + `; or "/" when the guide's address is not known`}
+			errs = append(errs, &diag.Error{File: File, Line: s.Line("baseURL"), Rule: "config", Msg: "baseURL " + err.Error() + `; or "/" when the guide's address is not known`})
 		}
 		s.BaseURL = base
 	}
+	guide, problems := s.readGuide()
+	if errs = append(errs, problems...); len(errs) > 0 {
+		errs.Sort()
+		return nil, errs
+	}
+	s.Guide = guide
+	s.setSavedCopyMaxAgeDays(guide.SavedCopyMaxAgeDays)
 	if !filepath.IsAbs(s.PublishDir) {
 		s.PublishDir = filepath.Join(opts.Source, s.PublishDir)
 	}
@@ -195,31 +209,6 @@ func CheckSource(source string) error {
 	}
 	if _, err := os.Stat(filepath.Join(source, File)); err != nil {
 		return &diag.Error{File: File, Msg: "missing: the source directory has no hugo.toml (is -source the guide's folder?)"}
-	}
-	return nil
-}
-
-// Guide is the value at keys under [params.guide], each key matched in
-// any case as Hugo matches them, or nil when one is missing.
-func (s *Site) Guide(keys ...string) any {
-	return s.Hugo.Base.Params.GetNested(append([]string{"guide"}, keys...)...)
-}
-
-// CheckKeys says which keys [params.guide.<table>] sets that are none of
-// known (matched in any case, as Hugo matches keys): each is an error at
-// its line of hugo.toml, so that a misspelt setting is not quietly left
-// at its default.
-func (s *Site) CheckKeys(table string, known ...string) error {
-	t, _ := s.Guide(table).(hmaps.Params)
-	var errs diag.List
-	for _, k := range slices.Sorted(maps.Keys(t)) {
-		if !slices.ContainsFunc(known, func(want string) bool { return strings.EqualFold(want, k) }) {
-			errs = append(errs, &diag.Error{File: File, Line: s.Line("params", "guide", table, k), Rule: "config",
-				Msg: fmt.Sprintf("[params.guide.%s] has no setting %q; its settings are %s", table, k, strings.Join(known, ", "))})
-		}
-	}
-	if len(errs) > 0 {
-		return errs
 	}
 	return nil
 }

@@ -18,7 +18,7 @@ func TestBaseAddresses(t *testing.T) {
 	withImage := good + "-- og/en.png --\nPNG\n"
 	t.Run("good", func(t *testing.T) {
 		dir := tree(t, withImage+"-- page.html --\n%HEAD%"+goodHead+"<h1>x</h1>\n")
-		if _, err := verify.Check(os.DirFS(dir), nil, verify.DefaultBudgets, testBase); err != nil {
+		if _, err := verify.Check(os.DirFS(dir), nil, budgets, testBase); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -34,7 +34,7 @@ func TestBaseAddresses(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := tree(t, withImage+"-- bad.html --\n%HEAD%"+tc.head+"<h1>x</h1>\n")
-			_, err := verify.Check(os.DirFS(dir), nil, verify.DefaultBudgets, tc.base)
+			_, err := verify.Check(os.DirFS(dir), nil, budgets, tc.base)
 			if err == nil || !strings.Contains(err.Error(), "bad.html") || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("want an error on bad.html containing %q, got %v", tc.want, err)
 			}

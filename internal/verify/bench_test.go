@@ -26,7 +26,7 @@ func BenchmarkCheck(b *testing.B) {
 	b.ReportAllocs()
 	start := cpuTime(b)
 	for b.Loop() {
-		if _, err := verify.Check(tree, nil, verify.DefaultBudgets, ""); err != nil {
+		if _, err := verify.Check(tree, nil, budgets, ""); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -7,12 +7,15 @@
 //     which would break hosting under a sub-path or from a folder;
 //   - a page loads anything from another origin, or links out without
 //     rel="noopener noreferrer";
-//   - a page lacks its Content-Security-Policy, lang, title or single h1;
+//   - a page lacks its Content-Security-Policy (the policy itself is
+//     params.csp, which package settings checks), lang, title or single
+//     h1;
 //   - a canonical or hreflang link, og:url or og:image is not under the
 //     build's base URL, names a file that is not there, or is written by
 //     a build that has no base URL;
 //   - a page with its CSS, the JavaScript pages load, or the precache list
-//     is over its byte budget (gzip sizes for the first two).
+//     is over its byte budget (gzip sizes for the first two), as
+//     [params.guide.budgets] sets them (settings.Budgets).
 package verify
 
 import (
@@ -21,7 +24,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"net/url"
 	"path"
 	"runtime"
@@ -36,16 +38,6 @@ import (
 	"github.com/okcguide/guide/internal/diag"
 	"github.com/okcguide/guide/internal/settings"
 )
-
-// Budgets are byte limits; zero means no limit.
-type Budgets struct {
-	PageGzip int64 // each HTML page plus the CSS it loads, gzip
-	JSGzip   int64 // all JavaScript the pages load, gzip
-	Precache int64 // all precached files, raw bytes
-}
-
-// DefaultBudgets are used for any budget the site config leaves out.
-var DefaultBudgets = Budgets{PageGzip: 14 * 1024, JSGzip: 6 * 1024, Precache: 300 * 1024}
 
 // Report is what verify measured.
 type Report struct {
@@ -139,7 +131,7 @@ func tokenize(data []byte) ([]elem, error) {
 // Check verifies the tree at the root of fsys, which must be safe for
 // concurrent use (as os.DirFS is). precache lists the precached paths;
 // base is the guide's public address, or "" when the build has none.
-func Check(fsys fs.FS, precache []string, b Budgets, base string) (*Report, error) {
+func Check(fsys fs.FS, precache []string, b settings.Budgets, base string) (*Report, error) {
 	r := &Report{}
 	var errs diag.List
 	pages := map[string]*page{}
@@ -455,10 +447,6 @@ func checkPage(pg *page, refs *refChecker) diag.List {
 		case "meta":
 			if strings.EqualFold(attr(n, "http-equiv"), "content-security-policy") {
 				csp = true
-				policy := attr(n, "content")
-				if !strings.Contains(policy, "default-src 'self'") || strings.Contains(policy, "unsafe-") || !strings.Contains(policy, "object-src 'none'") {
-					add("csp", "the Content-Security-Policy %q must have default-src 'self' and object-src 'none', and no unsafe- source", policy)
-				}
 			}
 			if strings.EqualFold(attr(n, "http-equiv"), "refresh") {
 				add("links", "has a meta refresh")
@@ -627,43 +615,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// ParseBudgets reads [params.guide.budgets] from the site's settings;
-// DefaultBudgets fills in what it leaves out. A budget that is not a whole
-// number of bytes is an error at its line of hugo.toml.
-func ParseBudgets(site *settings.Site) (Budgets, error) {
-	b := DefaultBudgets
-	var errs diag.List
-	set := func(key string, dst *int64) {
-		line := func() int { return site.Line("params", "guide", "budgets", key) }
-		switch v := site.Guide("budgets", key).(type) {
-		case nil:
-		case int:
-			*dst = int64(v)
-		case int64:
-			*dst = v
-		case float64:
-			if v != math.Trunc(v) {
-				errs = append(errs, &diag.Error{File: settings.File, Line: line(),
-					Msg: fmt.Sprintf("params.guide.budgets: %s must be a whole number of bytes, like 14336, not %v", key, v)})
-			}
-			*dst = int64(v)
-		default:
-			errs = append(errs, &diag.Error{File: settings.File, Line: line(),
-				Msg: fmt.Sprintf("params.guide.budgets: %s must be a number of bytes, like 14336, not %v", key, v)})
-		}
-		if *dst < 0 {
-			errs = append(errs, &diag.Error{File: settings.File, Line: line(),
-				Msg: fmt.Sprintf("params.guide.budgets: %s must be 0 (no limit) or more", key)})
-		}
-	}
-	if err := site.CheckKeys("budgets", "pageGzip", "jsGzip", "precache"); err != nil {
-		errs = append(errs, err.(diag.List)...)
-	}
-	set("pagegzip", &b.PageGzip)
-	set("jsgzip", &b.JSGzip)
-	set("precache", &b.Precache)
-	if len(errs) > 0 {
-		return b, errs
-	}
-	return b, nil
-}
+// Budgets are the byte limits Check holds a tree to.
+type Budgets = settings.Budgets
+
+// ParseBudgets returns the byte budgets settings read from
+// [params.guide.budgets] and checked.
+func ParseBudgets(site *settings.Site) (Budgets, error) { return site.Guide.Budgets, nil }

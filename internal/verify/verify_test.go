@@ -11,9 +11,13 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/okcguide/guide/internal/diag"
+	"github.com/okcguide/guide/internal/settings"
 	"github.com/okcguide/guide/internal/sitetest"
 	"github.com/okcguide/guide/internal/verify"
 )
+
+// budgets are the byte budgets hugo.toml sets.
+var budgets = settings.Budgets{PageGzip: 14 * 1024, JSGzip: 6 * 1024, Precache: 300 * 1024}
 
 const head = `<!doctype html><html lang=en><head><meta http-equiv=Content-Security-Policy content="default-src 'self'; object-src 'none'"><title>T</title><link rel=stylesheet href=%CSS%></head><body>`
 
@@ -48,7 +52,7 @@ console.log(1)
 `
 
 func TestGoodTree(t *testing.T) {
-	r, err := verify.Check(os.DirFS(tree(t, good)), []string{"index.html", "main.css"}, verify.DefaultBudgets, "")
+	r, err := verify.Check(os.DirFS(tree(t, good)), []string{"index.html", "main.css"}, budgets, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +69,7 @@ var update = flag.Bool("update", false, "rewrite the want files in testdata/prob
 // about bad.html.
 func TestProblems(t *testing.T) {
 	sitetest.Fixtures(t, filepath.Join("testdata", "problems", "*.txtar"), *update, func(t *testing.T, _ []byte, added *txtar.Archive) string {
-		_, err := verify.Check(os.DirFS(tree(t, good+string(txtar.Format(added)))), nil, verify.DefaultBudgets, "")
+		_, err := verify.Check(os.DirFS(tree(t, good+string(txtar.Format(added)))), nil, budgets, "")
 		got := ""
 		for _, e := range diag.AsList(err) {
 			got += e.Error() + "\n"
@@ -86,7 +90,7 @@ func TestBudgets(t *testing.T) {
 		noise[i] = byte('a' + rng.IntN(26))
 	}
 	dir := tree(t, good+"-- big.html --\n%HEAD%<h1>x</h1>"+big+string(noise)+"\n")
-	_, err := verify.Check(os.DirFS(dir), []string{"big.html", "app.js"}, verify.Budgets{PageGzip: 14 * 1024, JSGzip: 10, Precache: 1000}, "")
+	_, err := verify.Check(os.DirFS(dir), []string{"big.html", "app.js"}, settings.Budgets{PageGzip: 14 * 1024, JSGzip: 10, Precache: 1000}, "")
 	if err == nil {
 		t.Fatal("want budget errors")
 	}
@@ -99,7 +103,7 @@ func TestBudgets(t *testing.T) {
 		t.Error("a small page was reported over budget")
 	}
 	// A missing precache entry is an error too.
-	if _, err := verify.Check(os.DirFS(dir), []string{"gone.css"}, verify.Budgets{}, ""); err == nil || !strings.Contains(err.Error(), "gone.css") {
+	if _, err := verify.Check(os.DirFS(dir), []string{"gone.css"}, settings.Budgets{}, ""); err == nil || !strings.Contains(err.Error(), "gone.css") {
 		t.Errorf("want an error naming gone.css, got %v", err)
 	}
 }
