@@ -16,7 +16,6 @@ import (
 
 	"github.com/okcguide/guide/internal/diag"
 	"github.com/okcguide/guide/internal/pipeline"
-	"github.com/okcguide/guide/internal/settings"
 )
 
 // Exit codes.
@@ -74,12 +73,7 @@ func build(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	if *baseURL != "" {
-		if err := settings.CheckBaseURL(*baseURL); err != nil {
-			fmt.Fprintf(stderr, "guide build: -base-url: %v\n", err)
-			return ExitUsage
-		}
-	}
+	// The pipeline's settings check -base-url before any work.
 	ctx, stop := interruptible()
 	defer stop()
 	sum, err := pipeline.Build(ctx, pipeline.Options{Source: *source, Dest: *dest, Log: stderr, BaseURL: *baseURL})

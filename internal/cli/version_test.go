@@ -24,14 +24,15 @@ func TestVersion(t *testing.T) {
 	}
 }
 
-// A bad -base-url is a usage error (exit 2) that says what is wrong, and
-// nothing is built; a good one makes the addresses that must be absolute.
+// A bad -base-url fails the build (exit 1) with an error that names the
+// flag and says what is wrong, and nothing is built; a good one makes the
+// addresses that must be absolute.
 func TestBuildBaseURL(t *testing.T) {
 	src := sitetest.CopySite(t)
 	dest := filepath.Join(t.TempDir(), "public")
 	code, _, stderr := run("build", "-source", src, "-destination", dest, "-base-url", "https://example.org/okc/guide")
-	if code != 2 || !strings.Contains(stderr, "-base-url") || !strings.Contains(stderr, "must end in /") {
-		t.Fatalf("exit %d, stderr %q; want 2 and a message about the missing /", code, stderr)
+	if want := `-base-url: "https://example.org/okc/guide" must end in /`; code != 1 || !strings.HasPrefix(stderr, want) {
+		t.Fatalf("exit %d, stderr %q; want 1 and %s…", code, stderr, want)
 	}
 	if _, err := os.Stat(dest); err == nil {
 		t.Fatal("a bad -base-url still built the site")

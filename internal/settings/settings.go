@@ -83,8 +83,15 @@ type Site struct {
 // Hugo reads it (keys in any case, HUGO_ variables from the environment
 // left out, so that check and build see one config), and checks it. A
 // site with no hugo.toml gets Hugo's defaults, and errors for the params
-// the guide needs. A problem is a *diag.Error at its line of hugo.toml.
+// the guide needs. A problem is a *diag.Error at its line of hugo.toml,
+// or, for a bad opts.BaseURL, one naming the -base-url flag, found
+// before anything is read.
 func Load(opts Options) (*Site, error) {
+	if opts.BaseURL != "" {
+		if err := CheckBaseURL(opts.BaseURL); err != nil {
+			return nil, &diag.Error{File: "-base-url", Msg: err.Error()}
+		}
+	}
 	file := filepath.Join(opts.Source, File)
 	data, err := os.ReadFile(file)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -131,9 +138,6 @@ func Load(opts Options) (*Site, error) {
 	var errs diag.List
 	switch base := cfgs.Base.BaseURL; {
 	case opts.BaseURL != "":
-		if err := CheckBaseURL(opts.BaseURL); err != nil {
-			return nil, &diag.Error{File: "-base-url", Msg: err.Error()}
-		}
 		s.BaseURL = opts.BaseURL
 	case base != "/" && base != "":
 		if err := CheckBaseURL(base); err != nil {
