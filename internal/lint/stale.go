@@ -8,21 +8,25 @@ import (
 )
 
 // checkStale warns when a page's lastVerified date, the record of a
-// person's review of the page, is older than maxAgeDays. A page need not
-// have one: only a person who reviewed it adds it. A date that is not a
-// date is an error.
+// person's review of the page, is older than maxAgeDays or in the future.
+// A page need not have one: only a person who reviewed it adds it. A date
+// that is not a date is an error.
 func (l *linter) checkStale(p *page) {
 	t, ok, err := p.fmDate("lastVerified")
+	line := p.fmKeyLine("lastVerified")
 	switch {
 	case err != nil:
-		l.errorAt(p.rel, p.fmKeyLine("lastVerified"), 1, "front-matter", "%v", err)
+		l.errorAt(p.rel, line, 1, "front-matter", "%v", err)
+	case ok && daysBetween(t, l.now) < -1:
+		l.warnAt(p.rel, line, 1, "stale", "lastVerified is %s, which is in the future", t.Format(time.DateOnly))
 	case ok:
-		l.checkAge(p.rel, p.fmKeyLine("lastVerified"), "lastVerified", t, "this page's facts")
+		l.checkAge(p.rel, line, "lastVerified", t, "this page's facts")
 	}
 }
 
 // checkFacts warns while nobody has confirmed the contact facts, and when
-// a recorded check is due again. It also needs where the facts come from
+// a recorded check is due again. (A check dated in the future never gets
+// here: package contacts refuses it when it loads the data.) It also needs where the facts come from
 // ([source]) in every language the site has, since every page says it:
 // this is the one place that rule is checked.
 func (l *linter) checkFacts() {
@@ -40,13 +44,11 @@ func (l *linter) checkFacts() {
 	l.checkAge(contacts.File, f.CheckLine, "[check] date", checked, "the contact facts")
 }
 
+// checkAge warns when a review dated verified is more than maxAgeDays
+// old.
 func (l *linter) checkAge(file string, line int, key string, verified time.Time, what string) {
-	days := daysBetween(verified, l.now)
-	switch {
-	case days > l.cfg.MaxAgeDays:
+	if days := daysBetween(verified, l.now); days > l.cfg.MaxAgeDays {
 		l.warnAt(file, line, 1, "stale", "%s is %s, %d days ago (the limit is %d): check %s again, then update the date", key, verified.Format(time.DateOnly), days, l.cfg.MaxAgeDays, what)
-	case days < -1:
-		l.warnAt(file, line, 1, "stale", "%s is %s, which is in the future", key, verified.Format(time.DateOnly))
 	}
 }
 
