@@ -20,9 +20,11 @@
 //	headings     a # heading (the title is the page's one h1), or a
 //	             skipped level
 //	link-text    links that say "click here" or nothing; images with no alt
-//	link-target  links with no target, and images whose file does not
-//	             exist (links to pages and #headings are checked on Hugo's
-//	             model, by render and structure)
+//	link-target  links and images with no target, or one that is not a
+//	             URL (links to pages and #headings are checked on Hugo's
+//	             model, by render and structure; that an image's file is
+//	             there is checked in the built guide, by verify, which
+//	             sees where the page and the image are published)
 //	raw-html     HTML in markdown, which Hugo drops (unsafe = false);
 //	             comments are fine, since dropping them is the point
 //	grade        English prose above the Flesch-Kincaid grade limit

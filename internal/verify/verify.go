@@ -16,6 +16,10 @@
 //   - a page with its CSS, the JavaScript pages load, or the precache list
 //     is over its byte budget (gzip sizes for the first two), as
 //     [params.guide.budgets] sets them (settings.Budgets).
+//
+// It is the one check that every file a page references is there,
+// images included: it sees where each page and file is published, which
+// the markdown source does not say.
 package verify
 
 import (
