@@ -1,9 +1,9 @@
 package offline_test
 
 import (
-	"github.com/spf13/afero"
-
 	"testing"
+
+	"github.com/spf13/afero"
 
 	"github.com/okcguide/guide/internal/offline"
 	"github.com/okcguide/guide/internal/sitetest"
@@ -23,9 +23,8 @@ func BenchmarkRun(b *testing.B) {
 		b.StartTimer()
 		_, err := offline.Run(offline.Options{
 			Source: root, Files: afero.NewBasePathFs(afero.NewOsFs(), dir),
-			Manifests:  []offline.Manifest{{Lang: "en", Name: "Guide", ShortName: "Guide", Description: "A guide."}},
-			ThemeColor: "#0b3d91", BackgroundColor: "#ffffff",
-			CSP: "default-src 'self'", ImageCache: cache,
+			ThemeColor: "#0b3d91",
+			CSP:        "default-src 'self'", ImageCache: cache,
 		})
 		if err != nil {
 			b.Fatal(err)

@@ -1,8 +1,6 @@
 package offline_test
 
 import (
-	"github.com/spf13/afero"
-
 	"bytes"
 	"image"
 	"image/color"
@@ -15,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/spf13/afero"
 
 	"github.com/okcguide/guide/internal/offline"
 	"github.com/okcguide/guide/internal/sitetest"
@@ -43,9 +43,8 @@ func drawImages(t *testing.T, src, theme, number, cache string) map[string][]byt
 func runImages(src, dir, theme, cache string) (map[string][]byte, error) {
 	_, err := offline.Run(offline.Options{
 		Source: src, Files: afero.NewBasePathFs(afero.NewOsFs(), dir),
-		Manifests:  []offline.Manifest{{Lang: "en", Name: "Guide", ShortName: "Guide", Description: "A guide."}},
-		ThemeColor: theme, BackgroundColor: "#ffffff",
-		CSP: "default-src 'self'", ImageCache: cache,
+		ThemeColor: theme,
+		CSP:        "default-src 'self'", ImageCache: cache,
 	})
 	if err != nil {
 		return nil, err

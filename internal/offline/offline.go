@@ -3,10 +3,9 @@
 // to the site's output tree, in memory (render.Site.Files):
 //
 //   - icons/: PNG icons (192, 512, 512 maskable, 180 apple-touch-icon)
-//     rasterised from the one SVG in assets/icons/icon.svg, plus that SVG;
-//   - a web app manifest per language (manifest.webmanifest in each
-//     language's folder), each with its own name, start_url and shortcuts,
-//     and all with the whole guide as scope, the service worker's too;
+//     rasterised from the one SVG in assets/icons/icon.svg, plus that SVG,
+//     for the pages and the web app manifests (which Hugo renders, from
+//     layouts/home.manifest.webmanifest);
 //   - og/<lang>.png, the 1200×630 link preview image, drawn from the
 //     og/<lang>.svg Hugo rendered from assets/og-image.svg (written only
 //     with a base URL; the SVG is removed, and the PNG is not precached);
@@ -71,11 +70,8 @@ type Options struct {
 	// Files is the site's output tree, already rendered
 	// (render.Site.Files): Run reads the pages from it and adds its
 	// files to it.
-	Files afero.Fs
-	// Manifests has one entry per language, the default language first.
-	Manifests       []Manifest
-	ThemeColor      string
-	BackgroundColor string
+	Files      afero.Fs
+	ThemeColor string
 	// CSP is the pages' Content-Security-Policy (params.csp), for _headers.
 	CSP string
 	// Minify, if set, shrinks each file before it is written, so that
@@ -89,24 +85,6 @@ type Options struct {
 	// drawn are kept for later builds; "" means DefaultImageCache under
 	// the user's cache folder (os.UserCacheDir).
 	ImageCache string
-}
-
-// Manifest is one language's web app manifest.
-type Manifest struct {
-	// Dir is the folder of the language's home page, relative to the
-	// site's root: "" or like "es/". The manifest is written there.
-	Dir         string
-	Lang        string
-	Name        string
-	ShortName   string
-	Description string
-	Shortcuts   []Shortcut
-}
-
-// Shortcut is a page a long press on the installed app's icon offers.
-type Shortcut struct {
-	Name string
-	Path string // from the site's root, like "es/is-it-an-emergency.html"
 }
 
 // Entry is one precached file: its path relative to the site's root and a
@@ -191,18 +169,6 @@ func Run(opts Options) (*Result, error) {
 		return nil, err
 	}
 
-	if len(opts.Manifests) == 0 {
-		return nil, &diag.Error{File: "hugo.toml", Msg: "no languages: the guide needs at least one for its web app manifest"}
-	}
-	for _, m := range opts.Manifests {
-		data, err := manifestJSON(m, opts)
-		if err != nil {
-			return nil, err
-		}
-		if err := write(m.Dir+ManifestName, data); err != nil {
-			return nil, err
-		}
-	}
 	previews, err := drawPreviews(files, remove, cache)
 	if err != nil {
 		return nil, err
@@ -229,7 +195,7 @@ func Run(opts Options) (*Result, error) {
 	if opts.CSP == "" {
 		return nil, &diag.Error{File: "hugo.toml", Msg: "params.csp is missing: every page needs a Content-Security-Policy"}
 	}
-	if err := write("_headers", headers(res.Precache, opts.Manifests, opts.CSP)); err != nil {
+	if err := write("_headers", headers(res.Precache, opts.CSP)); err != nil {
 		return nil, err
 	}
 	if !hasEntry(res.Precache, offlinePage) {
@@ -307,66 +273,6 @@ func parseHex(s string) (color.RGBA, error) {
 	}
 	c.R, c.G, c.B = b[0], b[1], b[2]
 	return c, nil
-}
-
-type manifestIcon struct {
-	Src     string `json:"src"`
-	Sizes   string `json:"sizes"`
-	Type    string `json:"type"`
-	Purpose string `json:"purpose,omitempty"`
-}
-
-type manifestShortcut struct {
-	Name  string         `json:"name"`
-	URL   string         `json:"url"`
-	Icons []manifestIcon `json:"icons,omitempty"`
-}
-
-// manifestJSON is one language's manifest. Its addresses are relative to
-// where it is written (m.Dir): it opens at its language's home page, and
-// its scope is the whole guide, like the one service worker's, so an app
-// installed in one language can still open the other.
-func manifestJSON(m Manifest, o Options) ([]byte, error) {
-	up := strings.Repeat("../", strings.Count(m.Dir, "/"))
-	var ics []manifestIcon
-	for _, ic := range icons {
-		if ic.name == "icons/apple-touch-icon.png" {
-			continue
-		}
-		mi := manifestIcon{Src: up + ic.name, Sizes: fmt.Sprintf("%dx%d", ic.size, ic.size), Type: "image/png"}
-		if ic.maskable {
-			mi.Purpose = "maskable"
-		}
-		ics = append(ics, mi)
-	}
-	ics = append(ics, manifestIcon{Src: up + "icons/icon.svg", Sizes: "any", Type: "image/svg+xml"})
-	var shortcuts []manifestShortcut
-	for _, sc := range m.Shortcuts {
-		u := up + sc.Path
-		if strings.HasPrefix(sc.Path, m.Dir) {
-			u = strings.TrimPrefix(sc.Path, m.Dir)
-		}
-		shortcuts = append(shortcuts, manifestShortcut{Name: sc.Name, URL: u, Icons: ics[:1]})
-	}
-	scope := up
-	if scope == "" {
-		scope = "./"
-	}
-	out := struct {
-		Name            string             `json:"name"`
-		ShortName       string             `json:"short_name"`
-		Description     string             `json:"description"`
-		Lang            string             `json:"lang"`
-		ID              string             `json:"id"`
-		StartURL        string             `json:"start_url"`
-		Scope           string             `json:"scope"`
-		Display         string             `json:"display"`
-		ThemeColor      string             `json:"theme_color"`
-		BackgroundColor string             `json:"background_color"`
-		Icons           []manifestIcon     `json:"icons"`
-		Shortcuts       []manifestShortcut `json:"shortcuts,omitempty"`
-	}{m.Name, m.ShortName, m.Description, m.Lang, "./", "./", scope, "standalone", o.ThemeColor, o.BackgroundColor, ics, shortcuts}
-	return json.MarshalIndent(out, "", "  ")
 }
 
 // fingerprinted matches names Hugo gave a content hash, like
@@ -460,7 +366,7 @@ func SiteHeaders(csp string) [][2]string {
 	}
 }
 
-func headers(es []Entry, ms []Manifest, csp string) []byte {
+func headers(es []Entry, csp string) []byte {
 	var b strings.Builder
 	b.WriteString("/*\n")
 	for _, h := range SiteHeaders(csp) {
@@ -470,11 +376,10 @@ func headers(es []Entry, ms []Manifest, csp string) []byte {
 		fmt.Fprintf(&b, "/%s\n  Cache-Control: %s\n", p, cc)
 	}
 	rule("sw.js", "no-cache")
-	for _, m := range ms {
-		rule(m.Dir+ManifestName, "no-cache")
-	}
 	for _, e := range es {
 		switch {
+		case path.Base(e.Path) == ManifestName:
+			rule(e.Path, "no-cache")
 		case e.Revision == "":
 			rule(e.Path, "public, max-age=31536000, immutable")
 		case strings.HasSuffix(e.Path, ".html"):

@@ -1,17 +1,17 @@
 package offline_test
 
 import (
-	"github.com/spf13/afero"
-
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/spf13/afero"
 
 	"github.com/okcguide/guide/internal/offline"
 	"github.com/okcguide/guide/internal/sitetest"
 )
 
-// A preview build has the icons and manifest its pages link to, and no
+// A preview build has the icons its pages and manifests link to, and no
 // service worker to cache pages while they change.
 func TestPreviewLeavesOutTheWorker(t *testing.T) {
 	for _, preview := range []bool{false, true} {
@@ -19,14 +19,13 @@ func TestPreviewLeavesOutTheWorker(t *testing.T) {
 		sitetest.Apply(t, dir, staged)
 		_, err := offline.Run(offline.Options{
 			Source: sitetest.RepoRoot(t), Files: afero.NewBasePathFs(afero.NewOsFs(), dir),
-			Manifests:  []offline.Manifest{{Lang: "en", Name: "Guide", ShortName: "Guide", Description: "A guide."}},
-			ThemeColor: "#0b3d91", BackgroundColor: "#ffffff",
-			CSP: "default-src 'self'", Preview: preview,
+			ThemeColor: "#0b3d91",
+			CSP:        "default-src 'self'", Preview: preview,
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, name := range []string{"manifest.webmanifest", "icons/icon-192.png"} {
+		for _, name := range []string{"icons/icon-192.png", "icons/icon-maskable-512.png"} {
 			if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 				t.Errorf("preview %v: %v", preview, err)
 			}

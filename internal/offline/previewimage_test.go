@@ -1,8 +1,6 @@
 package offline_test
 
 import (
-	"github.com/spf13/afero"
-
 	"bytes"
 	"image"
 	"image/png"
@@ -11,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/spf13/afero"
 
 	"github.com/okcguide/guide/internal/offline"
 	"github.com/okcguide/guide/internal/sitetest"
@@ -111,7 +111,7 @@ func TestPreviewImageErrors(t *testing.T) {
 	dir := t.TempDir()
 	sitetest.Apply(t, dir, staged+"-- og/en.svg --\n"+bad)
 	_, err := offline.Run(offline.Options{Source: sitetest.RepoRoot(t), Files: afero.NewBasePathFs(afero.NewOsFs(), dir), ThemeColor: "#0b3d91",
-		Manifests: []offline.Manifest{{Lang: "en", Name: "Guide"}}, CSP: "default-src 'self'"})
+		CSP: "default-src 'self'"})
 	if err == nil || !strings.HasPrefix(err.Error(), offline.PreviewSource+": <text> fill") {
 		t.Fatalf("want an error naming %s and the missing fill, got %v", offline.PreviewSource, err)
 	}

@@ -1,8 +1,6 @@
 package offline_test
 
 import (
-	"github.com/spf13/afero"
-
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/afero"
 	"golang.org/x/tools/txtar"
 
 	"github.com/okcguide/guide/internal/offline"
@@ -36,9 +35,8 @@ func TestQRCodes(t *testing.T) {
 		}
 		res, err := offline.Run(offline.Options{
 			Source: sitetest.RepoRoot(t), Files: afero.NewBasePathFs(afero.NewOsFs(), dir),
-			Manifests:  []offline.Manifest{{Lang: "en", Name: "Guide", ShortName: "Guide", Description: "A guide."}},
-			ThemeColor: "#0b3d91", BackgroundColor: "#ffffff",
-			CSP: "default-src 'self'",
+			ThemeColor: "#0b3d91",
+			CSP:        "default-src 'self'",
 		})
 		if err != nil {
 			return "error: " + err.Error() + "\n"

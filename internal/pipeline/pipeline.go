@@ -212,7 +212,7 @@ func Check(ctx context.Context, source string, log io.Writer) (*lint.Result, err
 	if err != nil {
 		res.Errors = append(res.Errors, diag.AsList(err)...)
 	} else {
-		res.Errors = append(res.Errors, structure.Check(site.Hugo, cfg.Source, res.Outlines)...)
+		res.Errors = append(res.Errors, structure.Check(site.Hugo, cfg, res.Outlines)...)
 	}
 	return res, nil
 }
@@ -298,7 +298,7 @@ func stages(ctx context.Context, cfg *settings.Site, budgets verify.Budgets, opt
 	var structureErrs diag.List
 	go func() {
 		t := time.Now()
-		structureErrs = structure.Check(site.Hugo, cfg.Source, outlines)
+		structureErrs = structure.Check(site.Hugo, cfg, outlines)
 		structured <- StageTime{"structure", time.Since(t)}
 	}()
 	tm := &timer{last: time.Now()}
@@ -324,23 +324,13 @@ func finish(ctx context.Context, cfg *settings.Site, site *render.Site, budgets 
 	params := site.Hugo.Sites[0].Params()
 	sum := &Summary{CSP: str(params["csp"])}
 	var precache []string
-	var manifests []offline.Manifest
-	for _, l := range site.Langs {
-		m := offline.Manifest{Dir: l.Dir, Lang: l.Code, Name: l.Title, ShortName: l.ShortName, Description: l.Description}
-		for _, sc := range l.Shortcuts {
-			m.Shortcuts = append(m.Shortcuts, offline.Shortcut{Name: sc.Title, Path: sc.Path})
-		}
-		manifests = append(manifests, m)
-	}
 	res, err := offline.Run(offline.Options{
-		Source:          cfg.Source,
-		Files:           site.Files,
-		Manifests:       manifests,
-		ThemeColor:      str(params["themecolor"]),
-		BackgroundColor: str(params["backgroundcolor"]),
-		CSP:             sum.CSP,
-		Minify:          shrink.Minify,
-		Preview:         opts.Preview,
+		Source:     cfg.Source,
+		Files:      site.Files,
+		ThemeColor: str(params["themecolor"]),
+		CSP:        sum.CSP,
+		Minify:     shrink.Minify,
+		Preview:    opts.Preview,
 	})
 	if err != nil {
 		return nil, err

@@ -38,8 +38,6 @@ import (
 	"github.com/gohugoio/hugo/hugofs"
 	"github.com/gohugoio/hugo/hugofs/files"
 	"github.com/gohugoio/hugo/hugolib"
-	"github.com/gohugoio/hugo/resources/page"
-	"github.com/gohugoio/hugo/tpl/partials"
 	"github.com/spf13/afero"
 
 	"github.com/okcguide/guide/internal/diag"
@@ -56,35 +54,12 @@ type Site struct {
 	// BaseURL is the guide's public address (absolute, ending in /), or ""
 	// when the build does not know where the guide will live.
 	BaseURL string
-	// Langs describes each language's part of the site, default first.
-	Langs []Lang
 	// Hugo is Hugo's model of the built site, for the rules that check it.
 	Hugo *hugolib.HugoSites
 	// Files is the site's output tree, in memory: every file Hugo wrote,
 	// at its path from the site's root. Later stages add their files to
 	// it, and publish writes it out.
 	Files afero.Fs
-}
-
-// Lang is one language's part of the site, for its web app manifest.
-type Lang struct {
-	Code string
-	// Dir is the folder of the language's home page relative to the
-	// site's root: "" for the default language, like "es/" for others.
-	Dir       string
-	Title     string
-	ShortName string // params.shortName
-	// Description is params.description, followed by the caveat while
-	// the facts are not yet confirmed (layouts/_partials/caveat.html).
-	Description string
-	// Shortcuts are the pages named in params.shortcuts, in that order.
-	Shortcuts []Link
-}
-
-// Link is a page of the site: its title and its path from the site's root.
-type Link struct {
-	Title string
-	Path  string
 }
 
 // Render renders the site its settings describe into a new tree in
@@ -252,15 +227,7 @@ func renderOnce(ctx context.Context, cfg *settings.Site, log io.Writer, base str
 		return nil, convert(src, capture, fmt.Errorf("logged %d error(s)", n))
 	}
 
-	site := &Site{BaseURL: base, Hugo: sites, Files: written.Fs}
-	for _, s := range sites.Sites {
-		l, err := langOf(s, cfg, cfgs.Base.C.BaseURL.Path())
-		if err != nil {
-			return nil, err
-		}
-		site.Langs = append(site.Langs, l)
-	}
-	return site, nil
+	return &Site{BaseURL: base, Hugo: sites, Files: written.Fs}, nil
 }
 
 // listedPages is how many pages Hugo lists in a stuck build, or 0 if
@@ -301,59 +268,6 @@ func (w *counter) OpenFile(name string, flag int, perm os.FileMode) (afero.File,
 		w.written.Add(1)
 	}
 	return w.Fs.OpenFile(name, flag, perm)
-}
-
-// caveatPartial is the template that says, in a language, that the
-// contact facts are not yet confirmed, or nothing once a check is recorded.
-const caveatPartial = "caveat.html"
-
-// langOf reads what one language's web app manifest needs.
-func langOf(s *hugolib.Site, cfg *settings.Site, basePath string) (Lang, error) {
-	params := s.Params()
-	str := func(k string) string { v, _ := params[k].(string); return v }
-	l := Lang{
-		Code:        s.Language().Lang,
-		Dir:         folder(sitePath(basePath, s.Home().RelPermalink())),
-		Title:       s.Title(),
-		ShortName:   str("shortname"),
-		Description: str("description"),
-	}
-	// The manifest's description carries the caveat the pages carry until
-	// the facts are confirmed, from the one template that decides it.
-	caveat, err := partials.New(s.Deps).Include(context.Background(), caveatPartial, nil)
-	if err != nil {
-		return l, fmt.Errorf("layouts/_partials/%s: %w", caveatPartial, err)
-	}
-	if c := strings.TrimSpace(fmt.Sprint(caveat)); c != "" {
-		l.Description = strings.TrimSpace(l.Description + " " + c)
-	}
-	refs, _ := params["shortcuts"].([]any)
-	for _, r := range refs {
-		ref, _ := r.(string)
-		p, err := s.GetPage(ref)
-		if err != nil || p == nil || p == page.NilPage { // Hugo's "no such page"
-			line := cfg.Line("languages", l.Code, "params", "shortcuts")
-			if line == 0 {
-				line = cfg.Line("params", "shortcuts")
-			}
-			return l, &diag.Error{File: settings.File, Line: line, Msg: fmt.Sprintf("params.shortcuts: %q is not a page of the %s site", ref, l.Code)}
-		}
-		l.Shortcuts = append(l.Shortcuts, Link{Title: p.Title(), Path: sitePath(basePath, p.RelPermalink())})
-	}
-	return l, nil
-}
-
-// sitePath turns a page's RelPermalink into a path from the site's root:
-// without the base URL's folder and without a leading slash.
-func sitePath(basePath, rel string) string {
-	base := strings.TrimSuffix(basePath, "/")
-	return strings.TrimPrefix(strings.TrimPrefix(rel, base), "/")
-}
-
-// folder is the folder part of a path, with its trailing slash: "" for
-// "index.html", "es/" for "es/index.html" or "es/".
-func folder(p string) string {
-	return p[:strings.LastIndex(p, "/")+1]
 }
 
 // logCapture collects what Hugo logs, entry by entry, from the logger's

@@ -12,7 +12,9 @@
 // shape of the default language's page: the same headings at the same
 // levels, the same shortcodes (so numbers come from the data, never typed)
 // and as many list items. A difference is an error at the twin's file and
-// line.
+// line. And every page params.shortcuts names (the installed app's
+// shortcuts, in each language's web app manifest) is a page of each
+// language's site: one that is not is an error at its line of hugo.toml.
 package structure
 
 import (
@@ -29,21 +31,24 @@ import (
 
 	"github.com/okcguide/guide/internal/diag"
 	"github.com/okcguide/guide/internal/lint"
+	"github.com/okcguide/guide/internal/settings"
 )
 
 const rule = "translation"
 
-// Check runs the structural rules on the built sites; src is the site's
-// source folder, for paths in the errors, and outlines are the pages'
-// shapes from lint's run (lint.Result.Outlines). A page with no outline
-// (one lint could not parse, and so reported) is not compared.
-func Check(sites *hugolib.HugoSites, src string, outlines map[string]*lint.Outline) diag.List {
+// Check runs the structural rules on the built sites of the site cfg
+// describes; outlines are the pages' shapes from lint's run
+// (lint.Result.Outlines). A page with no outline (one lint could not
+// parse, and so reported) is not compared.
+func Check(sites *hugolib.HugoSites, cfg *settings.Site, outlines map[string]*lint.Outline) diag.List {
 	ctx := context.Background()
+	src := cfg.Source
 	outline := func(p page.Page) *lint.Outline {
 		return outlines[filepath.ToSlash(diag.Rel(src, p.File().Filename()))]
 	}
 	var errs diag.List
 	for _, s := range sites.Sites {
+		errs = append(errs, checkShortcuts(s, cfg)...)
 		for _, p := range s.Pages() {
 			if p.File() != nil {
 				errs = append(errs, checkFrontMatter(src, p)...)
@@ -62,6 +67,26 @@ func Check(sites *hugolib.HugoSites, src string, outlines map[string]*lint.Outli
 				errs = append(errs, compare(src, p, tr, outline(p), outline(tr))...)
 			}
 		}
+	}
+	return errs
+}
+
+// checkShortcuts: every page params.shortcuts names is a page of the
+// language's site, as Hugo's GetPage finds it.
+func checkShortcuts(s *hugolib.Site, cfg *settings.Site) diag.List {
+	var errs diag.List
+	lang := s.Language().Lang
+	refs, _ := s.Params()["shortcuts"].([]any)
+	for _, r := range refs {
+		ref, _ := r.(string)
+		if p, err := s.GetPage(ref); err == nil && p != nil && p != page.NilPage { // NilPage: Hugo's "no such page"
+			continue
+		}
+		line := cfg.Line("languages", lang, "params", "shortcuts")
+		if line == 0 {
+			line = cfg.Line("params", "shortcuts")
+		}
+		errs = append(errs, &diag.Error{File: settings.File, Line: line, Msg: fmt.Sprintf("params.shortcuts: %q is not a page of the %s site", ref, lang)})
 	}
 	return errs
 }

@@ -37,7 +37,7 @@ func check(t *testing.T, archive string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	errs := structure.Check(site.Hugo, src, res.Outlines)
+	errs := structure.Check(site.Hugo, cfg, res.Outlines)
 	errs.Sort()
 	var b strings.Builder
 	for _, e := range errs {

@@ -7,6 +7,8 @@
 //     which would break hosting under a sub-path or from a folder;
 //   - a page loads anything from another origin, or links out without
 //     rel="noopener noreferrer";
+//   - a web app manifest's start_url, scope, icon or shortcut does not
+//     resolve to a file;
 //   - a page lacks its Content-Security-Policy (the policy itself is
 //     params.csp, which package settings checks), lang, title or single
 //     h1;
@@ -228,6 +230,7 @@ func Check(fsys fs.FS, precache []string, b settings.Budgets, base string) (*Rep
 		}
 		r.PrecacheBytes += size
 	}
+	errs = append(errs, checkManifests(fsys, files)...)
 	if b.Precache > 0 && r.PrecacheBytes > b.Precache {
 		errs = append(errs, &diag.Error{File: "sw.js", Rule: "budget", Msg: fmt.Sprintf("the precache list is %d bytes, over the budget of %d (params.guide.budgets.precache)", r.PrecacheBytes, b.Precache)})
 	}

@@ -107,3 +107,16 @@ func TestBudgets(t *testing.T) {
 		t.Errorf("want an error naming gone.css, got %v", err)
 	}
 }
+
+// Each testdata/manifests/NAME.txtar adds files to the good tree; its
+// "want" file holds every line verify reports.
+func TestManifests(t *testing.T) {
+	sitetest.Fixtures(t, filepath.Join("testdata", "manifests", "*.txtar"), *update, func(t *testing.T, _ []byte, added *txtar.Archive) string {
+		_, err := verify.Check(os.DirFS(tree(t, good+string(txtar.Format(added)))), nil, budgets, "")
+		got := ""
+		for _, e := range diag.AsList(err) {
+			got += e.Error() + "\n"
+		}
+		return got
+	})
+}
