@@ -23,7 +23,7 @@ func BenchmarkRun(b *testing.B) {
 		b.StartTimer()
 		_, err := offline.Run(offline.Options{
 			Source: root, Files: afero.NewBasePathFs(afero.NewOsFs(), dir),
-			ThemeColor: "#0b3d91",
+			ThemeColor: navy,
 			CSP:        "default-src 'self'", ImageCache: cache,
 		})
 		if err != nil {

@@ -29,7 +29,7 @@ var images = []string{"icons/icon-192.png", "icons/icon-512.png", "icons/icon-ma
 // drawImages runs the stage with the icon of the site in src, the theme
 // color, a link preview showing number and the image cache in cache, and
 // returns the images it published by name.
-func drawImages(t *testing.T, src, theme, number, cache string) map[string][]byte {
+func drawImages(t *testing.T, src string, theme color.Color, number, cache string) map[string][]byte {
 	t.Helper()
 	dir := t.TempDir()
 	sitetest.Apply(t, dir, staged+"-- og/en.svg --\n"+filledPreview(t, number))
@@ -40,7 +40,7 @@ func drawImages(t *testing.T, src, theme, number, cache string) map[string][]byt
 	return out
 }
 
-func runImages(src, dir, theme, cache string) (map[string][]byte, error) {
+func runImages(src, dir string, theme color.Color, cache string) (map[string][]byte, error) {
 	_, err := offline.Run(offline.Options{
 		Source: src, Files: afero.NewBasePathFs(afero.NewOsFs(), dir),
 		ThemeColor: theme,
@@ -96,7 +96,7 @@ func marker(t *testing.T, data []byte) []byte {
 func TestImageCache(t *testing.T) {
 	root := sitetest.RepoRoot(t)
 	cache := t.TempDir()
-	drawn := drawImages(t, root, "#0b3d91", "911", cache)
+	drawn := drawImages(t, root, navy, "911", cache)
 	kept := cached(t, cache)
 	if len(kept) != len(images) {
 		t.Fatalf("the cache has %d files, want one per image (%d): %v", len(kept), len(images), slices.Sorted(maps.Keys(kept)))
@@ -115,7 +115,7 @@ func TestImageCache(t *testing.T) {
 	if len(keptAs) != len(images) {
 		t.Fatalf("the cache does not hold each published image byte for byte: %v", keptAs)
 	}
-	again := drawImages(t, root, "#0b3d91", "911", cache)
+	again := drawImages(t, root, navy, "911", cache)
 	for _, name := range images {
 		if !bytes.Equal(again[name], drawn[name]) {
 			t.Errorf("%s: a second build with the same inputs published other bytes", name)
@@ -137,15 +137,16 @@ func TestImageCache(t *testing.T) {
 	}
 	otherIcon := sitetest.Site(t, "-- "+offline.IconSource+" --\n"+strings.Replace(string(svg), `fill="#ffffff"`, `fill="#ffff00"`, 1))
 	for _, c := range []struct {
-		name          string
-		src           string
-		theme, number string
-		drawnAnew     []string
+		name      string
+		src       string
+		theme     color.Color
+		number    string
+		drawnAnew []string
 	}{
-		{"same inputs", root, "#0b3d91", "911", nil},
-		{"theme color", root, "#123456", "911", []string{"icons/icon-maskable-512.png", "icons/apple-touch-icon.png"}},
-		{"icon SVG", otherIcon, "#0b3d91", "911", images[:4]},
-		{"preview SVG", root, "#0b3d91", "(405) 297-1212", []string{"og/en.png"}},
+		{"same inputs", root, navy, "911", nil},
+		{"theme color", root, color.RGBA{0x12, 0x34, 0x56, 0xff}, "911", []string{"icons/icon-maskable-512.png", "icons/apple-touch-icon.png"}},
+		{"icon SVG", otherIcon, navy, "911", images[:4]},
+		{"preview SVG", root, navy, "(405) 297-1212", []string{"og/en.png"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := drawImages(t, c.src, c.theme, c.number, cache)
@@ -166,7 +167,7 @@ func TestImageCache(t *testing.T) {
 // half a file, never fails a build or changes what it publishes.
 func TestImageCacheTrouble(t *testing.T) {
 	root := sitetest.RepoRoot(t)
-	want := drawImages(t, root, "#0b3d91", "911", t.TempDir())
+	want := drawImages(t, root, navy, "911", t.TempDir())
 	for _, c := range []struct {
 		name  string
 		cache func(t *testing.T) string
@@ -180,7 +181,7 @@ func TestImageCacheTrouble(t *testing.T) {
 		}},
 		{"half-written files", func(t *testing.T) string {
 			cache := t.TempDir()
-			drawImages(t, root, "#0b3d91", "911", cache)
+			drawImages(t, root, navy, "911", cache)
 			for file, data := range cached(t, cache) {
 				if err := os.WriteFile(filepath.Join(cache, file), data[:len(data)/2], 0o644); err != nil {
 					t.Fatal(err)
@@ -190,7 +191,7 @@ func TestImageCacheTrouble(t *testing.T) {
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := drawImages(t, root, "#0b3d91", "911", c.cache(t))
+			got := drawImages(t, root, navy, "911", c.cache(t))
 			for _, name := range images {
 				if !bytes.Equal(got[name], want[name]) {
 					t.Errorf("%s differs from the image drawn with a working cache", name)
@@ -203,7 +204,7 @@ func TestImageCacheTrouble(t *testing.T) {
 // Builds that share a cache at the same time each publish whole images.
 func TestImageCacheConcurrentBuilds(t *testing.T) {
 	root := sitetest.RepoRoot(t)
-	want := drawImages(t, root, "#0b3d91", "911", t.TempDir())
+	want := drawImages(t, root, navy, "911", t.TempDir())
 	cache := t.TempDir()
 	dirs := make([]string, 4)
 	for i := range dirs {
@@ -214,7 +215,7 @@ func TestImageCacheConcurrentBuilds(t *testing.T) {
 	got := make([]map[string][]byte, len(dirs))
 	errs := make([]error, len(dirs))
 	for i, dir := range dirs {
-		wg.Go(func() { got[i], errs[i] = runImages(root, dir, "#0b3d91", cache) })
+		wg.Go(func() { got[i], errs[i] = runImages(root, dir, navy, cache) })
 	}
 	wg.Wait()
 	for i := range dirs {
@@ -240,7 +241,7 @@ func TestImageCacheDefault(t *testing.T) {
 	if dir, err := os.UserCacheDir(); err != nil || dir != home {
 		t.Skip("os.UserCacheDir does not follow XDG_CACHE_HOME on this system")
 	}
-	drawImages(t, sitetest.RepoRoot(t), "#0b3d91", "911", "")
+	drawImages(t, sitetest.RepoRoot(t), navy, "911", "")
 	if kept := cached(t, filepath.Join(home, filepath.FromSlash(offline.DefaultImageCache))); len(kept) != len(images) {
 		t.Errorf("the user cache has %d images, want %d", len(kept), len(images))
 	}

@@ -70,8 +70,10 @@ type Options struct {
 	// Files is the site's output tree, already rendered
 	// (render.Site.Files): Run reads the pages from it and adds its
 	// files to it.
-	Files      afero.Fs
-	ThemeColor string
+	Files afero.Fs
+	// ThemeColor is params.themeColor, the background of the maskable
+	// icons.
+	ThemeColor color.Color
 	// CSP is the pages' Content-Security-Policy (params.csp), for _headers.
 	CSP string
 	// Minify, if set, shrinks each file before it is written, so that
@@ -151,7 +153,7 @@ func Run(opts Options) (*Result, error) {
 	var g errgroup.Group
 	for i, ic := range icons {
 		g.Go(func() (err error) {
-			pngs[i], err = cache.drawn(iconKey(svg, ic, opts.ThemeColor), func() ([]byte, error) {
+			pngs[i], err = cache.drawn(iconKey(svg, ic, colorKey(opts.ThemeColor)), func() ([]byte, error) {
 				return rasterize(svg, ic.size, ic.maskable, opts.ThemeColor)
 			})
 			return err
@@ -192,9 +194,6 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opts.CSP == "" {
-		return nil, &diag.Error{File: "hugo.toml", Msg: "params.csp is missing: every page needs a Content-Security-Policy"}
-	}
 	if err := write("_headers", headers(res.Precache, opts.CSP)); err != nil {
 		return nil, err
 	}
@@ -230,7 +229,7 @@ func hasEntry(es []Entry, p string) bool {
 
 // rasterize draws the SVG at size×size. A maskable icon keeps the artwork
 // inside the central 80% safe zone on a background of the theme color.
-func rasterize(svg []byte, size int, maskable bool, theme string) ([]byte, error) {
+func rasterize(svg []byte, size int, maskable bool, theme color.Color) ([]byte, error) {
 	ic, err := oksvg.ReadIconStream(bytes.NewReader(svg), oksvg.StrictErrorMode)
 	if err != nil {
 		return nil, &diag.Error{File: IconSource, Msg: "invalid SVG: " + err.Error()}
@@ -242,11 +241,7 @@ func rasterize(svg []byte, size int, maskable bool, theme string) ([]byte, error
 	s := float64(size)
 	x, y, w := 0.0, 0.0, s
 	if maskable {
-		bg, err := parseHex(theme)
-		if err != nil {
-			return nil, &diag.Error{File: "hugo.toml", Msg: "params.themeColor: " + err.Error()}
-		}
-		draw.Draw(img, img.Bounds(), &image.Uniform{bg}, image.Point{}, draw.Src)
+		draw.Draw(img, img.Bounds(), &image.Uniform{theme}, image.Point{}, draw.Src)
 		w = s * 0.8
 		x, y = (s-w)/2, (s-w)/2
 	}
@@ -259,6 +254,12 @@ func rasterize(svg []byte, size int, maskable bool, theme string) ([]byte, error
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// colorKey writes c for an image's cache key.
+func colorKey(c color.Color) string {
+	r, g, b, a := c.RGBA()
+	return fmt.Sprintf("%04x%04x%04x%04x", r, g, b, a)
 }
 
 func parseHex(s string) (color.RGBA, error) {

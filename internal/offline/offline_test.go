@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -17,6 +18,9 @@ import (
 	"github.com/okcguide/guide/internal/offline"
 	"github.com/okcguide/guide/internal/sitetest"
 )
+
+// navy is hugo.toml's themeColor, #0b3d91.
+var navy = color.RGBA{0x0b, 0x3d, 0x91, 0xff}
 
 // staged is a rendered site as the offline stage finds it.
 const staged = `
@@ -53,7 +57,7 @@ func run(t *testing.T, archive string) (string, *offline.Result) {
 	}
 	res, err := offline.Run(offline.Options{
 		Source: sitetest.RepoRoot(t), Files: afero.NewBasePathFs(afero.NewOsFs(), dir),
-		ThemeColor: "#0b3d91",
+		ThemeColor: navy,
 		CSP:        "default-src 'self'",
 	})
 	if err != nil {
@@ -167,7 +171,7 @@ func TestIcons(t *testing.T) {
 
 func TestInvalidSVG(t *testing.T) {
 	src := sitetest.Site(t, "-- assets/icons/icon.svg --\n<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\n")
-	_, err := offline.Run(offline.Options{Source: src, Files: afero.NewBasePathFs(afero.NewOsFs(), t.TempDir()), ThemeColor: "#000000"})
+	_, err := offline.Run(offline.Options{Source: src, Files: afero.NewBasePathFs(afero.NewOsFs(), t.TempDir()), ThemeColor: color.Black})
 	if err == nil || !strings.HasPrefix(err.Error(), "assets/icons/icon.svg: invalid SVG") {
 		t.Fatalf("want an error naming the icon, got %v", err)
 	}

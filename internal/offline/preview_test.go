@@ -19,7 +19,7 @@ func TestPreviewLeavesOutTheWorker(t *testing.T) {
 		sitetest.Apply(t, dir, staged)
 		_, err := offline.Run(offline.Options{
 			Source: sitetest.RepoRoot(t), Files: afero.NewBasePathFs(afero.NewOsFs(), dir),
-			ThemeColor: "#0b3d91",
+			ThemeColor: navy,
 			CSP:        "default-src 'self'", Preview: preview,
 		})
 		if err != nil {

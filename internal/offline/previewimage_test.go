@@ -110,7 +110,7 @@ func TestPreviewImageErrors(t *testing.T) {
 	bad := strings.Replace(filledPreview(t, "911"), `font-size="150" font-weight="bold" fill="#ffffff"`, `font-size="150" font-weight="bold"`, 1)
 	dir := t.TempDir()
 	sitetest.Apply(t, dir, staged+"-- og/en.svg --\n"+bad)
-	_, err := offline.Run(offline.Options{Source: sitetest.RepoRoot(t), Files: afero.NewBasePathFs(afero.NewOsFs(), dir), ThemeColor: "#0b3d91",
+	_, err := offline.Run(offline.Options{Source: sitetest.RepoRoot(t), Files: afero.NewBasePathFs(afero.NewOsFs(), dir), ThemeColor: navy,
 		CSP: "default-src 'self'"})
 	if err == nil || !strings.HasPrefix(err.Error(), offline.PreviewSource+": <text> fill") {
 		t.Fatalf("want an error naming %s and the missing fill, got %v", offline.PreviewSource, err)

@@ -35,7 +35,7 @@ func TestQRCodes(t *testing.T) {
 		}
 		res, err := offline.Run(offline.Options{
 			Source: sitetest.RepoRoot(t), Files: afero.NewBasePathFs(afero.NewOsFs(), dir),
-			ThemeColor: "#0b3d91",
+			ThemeColor: navy,
 			CSP:        "default-src 'self'",
 		})
 		if err != nil {

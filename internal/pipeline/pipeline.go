@@ -131,13 +131,9 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	// A bad budget is a config error: found before any work.
-	budgets, err := verify.ParseBudgets(cfg)
-	if err != nil {
-		return nil, err
-	}
+	budgets := cfg.Guide.Budgets
 	if opts.Preview {
-		budgets = verify.Budgets{}
+		budgets = settings.Budgets{}
 	}
 	checkStart := time.Now()
 	outlines, err := checkContent(cfg, opts.Log)
@@ -281,7 +277,7 @@ func checkContent(site *settings.Site, log io.Writer) (map[string]*lint.Outline,
 // stages renders the site and checks it, and returns its output tree,
 // unpublished. Hugo's warnings, in hugoLog, go to opts.Log. outlines are
 // the pages' shapes from the check, for structure.
-func stages(ctx context.Context, cfg *settings.Site, budgets verify.Budgets, opts Options, hugoLog *bytes.Buffer, outlines map[string]*lint.Outline) (*Summary, afero.Fs, error) {
+func stages(ctx context.Context, cfg *settings.Site, budgets settings.Budgets, opts Options, hugoLog *bytes.Buffer, outlines map[string]*lint.Outline) (*Summary, afero.Fs, error) {
 	renderStart := time.Now()
 	site, err := render.Render(ctx, cfg, hugoLog)
 	if opts.Log != nil {
@@ -316,18 +312,16 @@ func stages(ctx context.Context, cfg *settings.Site, budgets verify.Budgets, opt
 
 // finish runs the stages after render on its output tree: offline adds
 // to it, then verify checks it.
-func finish(ctx context.Context, cfg *settings.Site, site *render.Site, budgets verify.Budgets, opts Options, tm *timer) (*Summary, error) {
+func finish(ctx context.Context, cfg *settings.Site, site *render.Site, budgets settings.Budgets, opts Options, tm *timer) (*Summary, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	// The default language's [params], as Hugo merged them.
-	params := site.Hugo.Sites[0].Params()
-	sum := &Summary{CSP: str(params["csp"])}
+	sum := &Summary{CSP: cfg.Guide.CSP}
 	var precache []string
 	res, err := offline.Run(offline.Options{
 		Source:     cfg.Source,
 		Files:      site.Files,
-		ThemeColor: str(params["themecolor"]),
+		ThemeColor: cfg.Guide.ThemeColor,
 		CSP:        sum.CSP,
 		Minify:     shrink.Minify,
 		Preview:    opts.Preview,
@@ -349,9 +343,4 @@ func finish(ctx context.Context, cfg *settings.Site, site *render.Site, budgets 
 	tm.done("verify")
 	sum.Report = rep
 	return sum, nil
-}
-
-func str(v any) string {
-	s, _ := v.(string)
-	return s
 }

@@ -621,10 +621,3 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
-
-// Budgets are the byte limits Check holds a tree to.
-type Budgets = settings.Budgets
-
-// ParseBudgets returns the byte budgets settings read from
-// [params.guide.budgets] and checked.
-func ParseBudgets(site *settings.Site) (Budgets, error) { return site.Guide.Budgets, nil }
