@@ -1,5 +1,5 @@
-// Package shrink minifies the files Hugo did not write: the service worker,
-// the web app manifest and the SVG icon. Hugo already minifies what it
+// Package shrink minifies the files Hugo did not write: the service worker
+// and the SVG files (the icon and the QR codes). Hugo already minifies what it
 // renders (minifyOutput and resources.Minify), so this package handles
 // only the files the offline stage gives it and never minifies twice. The
 // offline stage calls Minify as it writes each file, so the revisions it
@@ -13,7 +13,6 @@ import (
 
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/js"
-	"github.com/tdewolff/minify/v2/json"
 	"github.com/tdewolff/minify/v2/svg"
 
 	"github.com/okcguide/guide/internal/diag"
@@ -22,16 +21,14 @@ import (
 // mediaTypes maps the extensions of the files the offline stage writes to
 // the minifier's media types.
 var mediaTypes = map[string]string{
-	".js":          "application/javascript",
-	".webmanifest": "application/json",
-	".svg":         "image/svg+xml",
+	".js":  "application/javascript",
+	".svg": "image/svg+xml",
 }
 
 // minifier is shared: a minify.M is safe for concurrent use once set up.
 var minifier = func() *minify.M {
 	m := minify.New()
 	m.AddFunc("application/javascript", js.Minify)
-	m.AddFunc("application/json", json.Minify)
 	m.AddFunc("image/svg+xml", svg.Minify)
 	return m
 }()

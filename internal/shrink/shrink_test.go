@@ -1,38 +1,32 @@
 package shrink_test
 
 import (
-	"encoding/json"
+	"flag"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"golang.org/x/tools/txtar"
+
 	"github.com/okcguide/guide/internal/shrink"
+	"github.com/okcguide/guide/internal/sitetest"
 )
 
+var update = flag.Bool("update", false, "rewrite the want files in testdata/*.txtar from what Minify returns")
+
+// Each testdata/NAME.txtar holds one file; its want file is that file as
+// Minify returns it (with a line break at the end, as txtar keeps files),
+// or Minify's error.
 func TestMinify(t *testing.T) {
-	for _, tc := range []struct{ name, in, gone string }{
-		{"sw.js", "// the worker\nconst  answer = 42;\nself.addEventListener('fetch', () => {});\n", "// the worker"},
-		{"manifest.webmanifest", "{\n  \"name\": \"Guide\",\n  \"display\": \"standalone\"\n}\n", "\n"},
-		{"icons/icon.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\">\n  <!-- a box -->\n  <rect width=\"10\" height=\"10\"/>\n</svg>\n", "a box"},
-	} {
-		out, err := shrink.Minify(tc.name, []byte(tc.in))
+	sitetest.Fixtures(t, filepath.Join("testdata", "*.txtar"), *update, func(t *testing.T, _ []byte, files *txtar.Archive) string {
+		if len(files.Files) != 1 {
+			t.Fatalf("%d files, want one", len(files.Files))
+		}
+		f := files.Files[0]
+		out, err := shrink.Minify(f.Name, f.Data)
 		if err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
+			return err.Error() + "\n"
 		}
-		if len(out) >= len(tc.in) || strings.Contains(string(out), tc.gone) {
-			t.Errorf("%s not minified: %q", tc.name, out)
-		}
-	}
-	// The manifest still says the same thing.
-	out, _ := shrink.Minify("m.webmanifest", []byte(`{ "name": "Guide", "icons": [ {"src": "a.png"} ] }`))
-	var m map[string]any
-	if err := json.Unmarshal(out, &m); err != nil || m["name"] != "Guide" {
-		t.Errorf("minified manifest %s: %v", out, err)
-	}
-	// Unknown types pass through untouched.
-	if out, _ := shrink.Minify("_headers", []byte("/*\n  X: y\n")); string(out) != "/*\n  X: y\n" {
-		t.Errorf("_headers changed: %q", out)
-	}
-	if _, err := shrink.Minify("bad.js", []byte("const = ;")); err == nil || !strings.HasPrefix(err.Error(), "bad.js: minify") {
-		t.Errorf("a JS syntax error should name the file, got %v", err)
-	}
+		return strings.TrimSuffix(string(out), "\n") + "\n"
+	})
 }
