@@ -3,9 +3,10 @@
 //	settings (hugo.toml, read once) → check (lint)
 //	  → render (Hugo, into one output tree in memory)
 //	  → structure (rules on Hugo's page model: front matter, translation
-//	    parity, #fragments) alongside offline (icons, manifest, precache
-//	    list, sw.js, added to the tree; each minified by shrink) → verify
-//	    (links, budgets, on the tree)
+//	    parity, #fragments, shortcuts) alongside offline (icons, preview
+//	    images, QR codes, precache list, sw.js, _headers, added to the
+//	    tree; each minified by shrink) → verify (links, manifests,
+//	    budgets, on the tree)
 //	  → publish (the tree written once to a staging folder, then swapped
 //	    in for the destination)
 //

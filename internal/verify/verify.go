@@ -1,5 +1,6 @@
 // Package verify is the last check before the guide is published. It reads
-// the finished staging tree as a browser would and fails the build when:
+// the finished site, the output tree in memory that publish then writes
+// out, as a browser would, and fails the build when:
 //
 //   - a link or asset reference does not resolve to a file (or to an id in
 //     that file, for a #fragment);
