@@ -41,15 +41,16 @@ func TestSavedCopyStatus(t *testing.T) {
 	}
 }
 
-// A limit that is not a whole number of days, 0 or more, stops the build.
+// A limit that is not a whole number of days, 0 or more, stops the build
+// at its line of hugo.toml.
 func TestSavedCopyMaxAgeDaysInvalid(t *testing.T) {
 	for _, value := range []string{`"soon"`, "-5", "2.5"} {
 		t.Run(value, func(t *testing.T) {
 			src := sitetest.CopySite(t)
 			sitetest.Edit(t, src, "hugo.toml", "savedCopyMaxAgeDays = 180", "savedCopyMaxAgeDays = "+value)
 			_, err := pipeline.Build(context.Background(), pipeline.Options{Source: src, Dest: filepath.Join(t.TempDir(), "public")})
-			want := "hugo.toml: params.guide.savedCopyMaxAgeDays must be a whole number of days"
-			if err == nil || !strings.Contains(err.Error(), want) {
+			want := "params.guide.savedCopyMaxAgeDays must be a whole number of days"
+			if err == nil || !strings.HasPrefix(err.Error(), "hugo.toml:") || !strings.Contains(err.Error(), want) {
 				t.Fatalf("want an error containing %q, got %v", want, err)
 			}
 		})
