@@ -64,7 +64,7 @@ const (
 	offlinePage    = "offline.html"
 )
 
-// Options describes the site for the manifests.
+// Options describes the rendered site and what the stage adds to it.
 type Options struct {
 	Source string // site source directory
 	// Files is the site's output tree, already rendered
