@@ -18,8 +18,8 @@ import (
 // to its publish folder, not to the source.
 func TestRenderWritesOnlyToMemory(t *testing.T) {
 	src := sitetest.CopySite(t)
-	publishDir := filepath.Join(t.TempDir(), "public")
-	cfg, err := settings.Load(settings.Options{Source: src, PublishDir: publishDir, BaseURL: "https://example.org/okc/"})
+	publishDir := filepath.Join(src, "public") // Hugo's default
+	cfg, err := settings.Load(settings.Options{Source: src, BaseURL: "https://example.org/okc/"})
 	if err != nil {
 		t.Fatal(err)
 	}

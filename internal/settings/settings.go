@@ -43,8 +43,6 @@ const File = "hugo.toml"
 // Options says which site to read and how Hugo will build it.
 type Options struct {
 	Source string // the site's folder, absolute
-	// PublishDir is where Hugo will write; "" leaves Hugo's default.
-	PublishDir string
 	// Environment is Hugo's environment; "" means "production".
 	Environment string
 	// BaseURL, if set, overrides baseURL in hugo.toml.
@@ -57,7 +55,6 @@ type Options struct {
 // Site is the site's configuration, read once.
 type Site struct {
 	Source     string // the site's folder, absolute
-	PublishDir string // where Hugo writes, absolute
 	// Hugo is Hugo's own configuration of the site, for render.
 	Hugo *allconfig.Configs
 	// DefaultLang is defaultContentLanguage, lower case.
@@ -110,9 +107,6 @@ func Load(opts Options) (*Site, error) {
 	flags.Set("workingDir", opts.Source)
 	flags.Set("environment", env)
 	flags.Set("noBuildLock", true)
-	if opts.PublishDir != "" {
-		flags.Set("publishDir", opts.PublishDir)
-	}
 	if opts.BaseURL != "" {
 		flags.Set("baseURL", opts.BaseURL)
 	}
@@ -134,7 +128,7 @@ func Load(opts Options) (*Site, error) {
 		}
 		return nil, e
 	}
-	s := &Site{Source: opts.Source, PublishDir: cfgs.LoadingInfo.BaseConfig.PublishDir, Hugo: cfgs, DefaultLang: "en", file: data}
+	s := &Site{Source: opts.Source, Hugo: cfgs, DefaultLang: "en", file: data}
 	var errs diag.List
 	switch base := cfgs.Base.BaseURL; {
 	case opts.BaseURL != "":
@@ -152,9 +146,6 @@ func Load(opts Options) (*Site, error) {
 	}
 	s.Guide = guide
 	s.setSavedCopyMaxAgeDays(guide.SavedCopyMaxAgeDays)
-	if !filepath.IsAbs(s.PublishDir) {
-		s.PublishDir = filepath.Join(opts.Source, s.PublishDir)
-	}
 	if l := cfgs.Base.DefaultContentLanguage; l != "" {
 		s.DefaultLang = strings.ToLower(l)
 	}

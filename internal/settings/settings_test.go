@@ -28,7 +28,7 @@ func TestLoad(t *testing.T) {
 			return err.Error() + "\n"
 		}
 		var b strings.Builder
-		fmt.Fprintf(&b, "default language: %s\nlanguages: %s\npublish folder: %s\n", site.DefaultLang, strings.Join(site.Langs, " "), strings.Replace(site.PublishDir, src, "$SRC", 1))
+		fmt.Fprintf(&b, "default language: %s\nlanguages: %s\n", site.DefaultLang, strings.Join(site.Langs, " "))
 		fmt.Fprintf(&b, "guide: %+v\n", site.Guide)
 		fmt.Fprintf(&b, "Hugo's params.guide.savedCopyMaxAgeDays: %v\n", site.Hugo.Base.Params.GetNested("guide", "savedcopymaxagedays"))
 		for _, line := range strings.Split(string(comment), "\n") {

@@ -23,7 +23,7 @@ var update = flag.Bool("update", false, "rewrite the want files in testdata/*.tx
 func check(t *testing.T, archive string) string {
 	t.Helper()
 	src := sitetest.Site(t, archive)
-	cfg, err := settings.Load(settings.Options{Source: src, PublishDir: t.TempDir()})
+	cfg, err := settings.Load(settings.Options{Source: src})
 	if err != nil {
 		t.Fatal(err)
 	}
