@@ -54,7 +54,7 @@ type Options struct {
 
 // Site is the site's configuration, read once.
 type Site struct {
-	Source     string // the site's folder, absolute
+	Source string // the site's folder, absolute
 	// Hugo is Hugo's own configuration of the site, for render.
 	Hugo *allconfig.Configs
 	// DefaultLang is defaultContentLanguage, lower case.
