@@ -13,13 +13,16 @@ import (
 // that is not a date is an error.
 func (l *linter) checkStale(p *page) {
 	t, ok, err := p.fmDate("lastVerified")
+	if !ok {
+		return // most pages: no review recorded, and no line to look up
+	}
 	line := p.fmKeyLine("lastVerified")
 	switch {
 	case err != nil:
 		l.errorAt(p.rel, line, 1, "front-matter", "%v", err)
-	case ok && daysBetween(t, l.now) < -1:
+	case daysBetween(t, l.now) < -1:
 		l.warnAt(p.rel, line, 1, "stale", "lastVerified is %s, which is in the future", t.Format(time.DateOnly))
-	case ok:
+	default:
 		l.checkAge(p.rel, line, "lastVerified", t, "this page's facts")
 	}
 }
