@@ -33,7 +33,7 @@ func wantTemplateError(t *testing.T, err error) {
 	}
 }
 
-// load reads the settings of the site in src, to render into a new folder.
+// load reads the settings of the site in src.
 func load(t *testing.T, src string) *settings.Site {
 	t.Helper()
 	cfg, err := settings.Load(settings.Options{Source: src})
