@@ -81,3 +81,15 @@ func TestManifestIconsAreTheDrawnOnes(t *testing.T) {
 		}
 	}
 }
+
+// A manifest's addresses are relative to it, so the guide installs from
+// any folder: with a base URL under a folder, the manifests are the same.
+func TestManifestsAreTheSameUnderAFolder(t *testing.T) {
+	_, tree := real(t)
+	based := withBase(t)
+	for _, name := range []string{"manifest.webmanifest", "es/manifest.webmanifest"} {
+		if diff := cmp.Diff(string(tree[name]), string(based[name])); diff != "" {
+			t.Errorf("%s (-without a base URL +with %s):\n%s", name, testBase, diff)
+		}
+	}
+}

@@ -130,10 +130,9 @@ func Load(opts Options) (*Site, error) {
 	}
 	s := &Site{Source: opts.Source, Hugo: cfgs, DefaultLang: "en", file: data}
 	var errs diag.List
-	switch base := cfgs.Base.BaseURL; {
-	case opts.BaseURL != "":
-		s.BaseURL = opts.BaseURL
-	case base != "/" && base != "":
+	// Hugo's base URL is -base-url when it is set (checked above), or
+	// hugo.toml's.
+	if base := cfgs.Base.BaseURL; base != "/" && base != "" {
 		if err := CheckBaseURL(base); err != nil {
 			errs = append(errs, &diag.Error{File: File, Line: s.Line("baseURL"), Rule: "config", Msg: "baseURL " + err.Error() + `; or "/" when the guide's address is not known`})
 		}
