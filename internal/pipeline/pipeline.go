@@ -159,7 +159,7 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	t := time.Now()
-	if err := publish.Write(afero.NewIOFS(tree), staging); err != nil {
+	if err := publish.Write(afero.NewIOFS(tree), staging, dest); err != nil {
 		os.RemoveAll(staging)
 		return nil, err
 	}

@@ -2,8 +2,11 @@ package publish
 
 import (
 	"errors"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -154,8 +157,12 @@ func TestWriteCopiesTheTree(t *testing.T) {
 		"empty.txt":      {Data: nil},
 		"a/b/c/deep.css": {Data: []byte("p{}")},
 	}
-	staging := t.TempDir()
-	if err := Write(tree, staging); err != nil {
+	dest := filepath.Join(t.TempDir(), "public")
+	staging, err := Prepare(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(tree, staging, dest); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]string{}
@@ -163,14 +170,162 @@ func TestWriteCopiesTheTree(t *testing.T) {
 		want[name] = string(f.Data)
 	}
 	same(t, staging, want)
+	for name := range want {
+		if fi, err := os.Stat(filepath.Join(staging, name)); err != nil || fi.Mode().Perm() != 0o644&^umask(t) {
+			t.Errorf("%s: mode %v (%v), want %v", name, fi.Mode(), err, 0o644&^umask(t))
+		}
+	}
+}
+
+// umask is the process's file mode creation mask, as a new file shows it.
+func umask(t *testing.T) os.FileMode {
+	p := filepath.Join(t.TempDir(), "probe")
+	if err := os.WriteFile(p, nil, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return 0o777 &^ fi.Mode().Perm()
+}
+
+// A file the destination already holds with the same bytes is linked
+// from there, not written again; every other file is written anew, and
+// the destination is left as it was: each of its files keeps its bytes
+// and mode, and no file of the new tree is one of its files unless the
+// bytes are the same.
+func TestWriteLinksOnlyUnchangedFiles(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Write links files only where the system says how many names a file has")
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	old := map[string]string{
+		"same.html":           "<p>same</p>",
+		"es/same.html":        "<p>igual</p>",
+		"changed.html":        "<p>old!</p>", // same size, other bytes
+		"grown.html":          "<p>old</p>",
+		"empty.txt":           "",
+		"chmod.html":          "<p>same</p>",
+		"linked.html":         "<p>same</p>",
+		"target.html":         "<p>same</p>",
+		"removed-in-new.html": "gone",
+	}
+	tree(t, dest, old)
+	mustChmod(t, filepath.Join(dest, "chmod.html"), 0o600)
+	// A file with a second name elsewhere, which the new tree must not share.
+	if err := os.Link(filepath.Join(dest, "linked.html"), filepath.Join(t.TempDir(), "backup.html")); err != nil {
+		t.Fatal(err)
+	}
+	// A symbolic link to a file with the same bytes.
+	if err := os.Symlink("target.html", filepath.Join(dest, "symlink.html")); err != nil {
+		t.Fatal(err)
+	}
+	published := snapshot(t, dest)
+
+	fresh := map[string]string{
+		"same.html":    "<p>same</p>",
+		"es/same.html": "<p>igual</p>",
+		"changed.html": "<p>new!</p>",
+		"grown.html":   "<p>newer</p>",
+		"empty.txt":    "",
+		"chmod.html":   "<p>same</p>",
+		"linked.html":  "<p>same</p>",
+		"symlink.html": "<p>same</p>",
+		"new.html":     "<p>new</p>",
+	}
+	m := fstest.MapFS{}
+	for name, data := range fresh {
+		m[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	staging, err := Prepare(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(m, staging, dest); err != nil {
+		t.Fatal(err)
+	}
+	same(t, staging, fresh)
+	if got := snapshot(t, dest); !maps.Equal(got, published) {
+		t.Errorf("Write changed the destination:\n got %v\nwant %v", got, published)
+	}
+	linked := map[string]bool{"same.html": true, "es/same.html": true, "empty.txt": true}
+	for name := range fresh {
+		a, aerr := os.Lstat(filepath.Join(staging, name))
+		if aerr != nil || !a.Mode().IsRegular() || a.Mode().Perm() != 0o644&^umask(t) {
+			t.Errorf("staging's %s: %v (%v), want a file with mode %v", name, a.Mode(), aerr, 0o644&^umask(t))
+			continue
+		}
+		b, berr := os.Lstat(filepath.Join(dest, name))
+		if shared := berr == nil && os.SameFile(a, b); shared != linked[name] {
+			t.Errorf("%s: linked from the destination = %v, want %v", name, shared, linked[name])
+		}
+	}
+}
+
+// snapshot is each entry under dir: a file's mode and bytes, or where a
+// symbolic link points.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	got := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		fi, err := os.Lstat(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if fi.Mode()&os.ModeSymlink != 0 {
+			target, err := os.Readlink(p)
+			got[rel] = "-> " + target
+			return err
+		}
+		data, err := os.ReadFile(p)
+		got[rel] = fi.Mode().String() + " " + string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+func mustChmod(t *testing.T, p string, mode os.FileMode) {
+	t.Helper()
+	if err := os.Chmod(p, mode); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // A file Write cannot write is an error that names it.
 func TestWriteNamesTheFileItCannotWrite(t *testing.T) {
 	staging := t.TempDir()
 	tree(t, staging, map[string]string{"es": "a file where the tree has a folder"})
-	err := Write(fstest.MapFS{"index.html": {Data: []byte("x")}, "es/index.html": {Data: []byte("y")}}, staging)
+	err := Write(fstest.MapFS{"index.html": {Data: []byte("x")}, "es/index.html": {Data: []byte("y")}}, staging, filepath.Join(t.TempDir(), "public"))
 	if err == nil || !strings.Contains(err.Error(), filepath.Join(staging, "es")) {
 		t.Fatalf("Write into a staging folder with a file in the way: %v, want an error naming %s", err, filepath.Join(staging, "es"))
+	}
+}
+
+// Files are written on all cores, yet when several cannot be written the
+// error names the first of them in the tree's order, every time.
+func TestWriteNamesTheFirstFileItCannotWrite(t *testing.T) {
+	m := fstest.MapFS{}
+	for i := range 40 {
+		m[fmt.Sprintf("p%02d.html", i)] = &fstest.MapFile{Data: []byte("x")}
+	}
+	for range 20 {
+		staging := t.TempDir()
+		for _, name := range []string{"p07.html", "p21.html", "p39.html"} {
+			if err := os.Mkdir(filepath.Join(staging, name), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		err := Write(m, staging, filepath.Join(t.TempDir(), "public"))
+		if want := filepath.Join(staging, "p07.html"); err == nil || !strings.HasPrefix(err.Error(), want+": ") {
+			t.Fatalf("Write with three files in the way: %v, want an error naming %s", err, want)
+		}
 	}
 }
