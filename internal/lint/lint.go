@@ -127,24 +127,26 @@ func Run(opts Options) (*Result, error) {
 	if guide != nil {
 		l.checkDecisionGrade(guide)
 	}
-	// Pages are read, then checked, on all cores: checking a page changes
-	// only the shared problem lists, which errorAt and warnAt guard. The
-	// lists are sorted at the end, so
-	// the output does not depend on the order of work.
-	pages := make([]*page, len(files))
-	parallel(len(files), func(i int) { pages[i] = l.read(files[i]) })
-	shapes := make([]*Outline, len(pages))
-	parallel(len(pages), func(i int) { l.checkPage(pages[i]); shapes[i] = pages[i].outline() })
+	// Pages are read and checked on all cores, each page whole, and only
+	// its outline is kept: checking a page changes only the shared problem
+	// lists, which errorAt and warnAt guard. The lists are sorted at the
+	// end, so the output does not depend on the order of work.
+	shapes := make([]*Outline, len(files))
+	parallel(len(files), func(i int) {
+		p := l.read(files[i])
+		l.checkPage(p)
+		shapes[i] = p.outline()
+	})
 	l.checkFacts()
 	l.errs.Sort()
 	l.warns.Sort()
 	outlines := map[string]*Outline{}
 	for i, o := range shapes {
 		if o != nil {
-			outlines[pages[i].rel] = o
+			outlines[files[i]] = o
 		}
 	}
-	return &Result{Pages: len(pages), Errors: l.errs, Warnings: l.warns, Outlines: outlines}, nil
+	return &Result{Pages: len(files), Errors: l.errs, Warnings: l.warns, Outlines: outlines}, nil
 }
 
 // parallel calls f(0) … f(n-1) on all cores and waits for them.
