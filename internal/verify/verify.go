@@ -34,6 +34,7 @@ import (
 	"net/url"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -94,40 +95,54 @@ func name(b []byte) string {
 }
 
 // tokenize reads a page's start tags with the HTML5 tokenizer: every
-// tag the checks look at, and any other tag only for its id.
-func tokenize(data []byte) ([]elem, error) {
+// tag the checks look at, and any other tag only for its id. r's scratch
+// lists collect them, so that the page's own lists are made once, at
+// their size.
+func tokenize(data []byte, r *reader) ([]elem, error) {
 	z := html.NewTokenizer(bytes.NewReader(data))
-	var out []elem
+	elems, attrs := r.elems[:0], r.attrs[:0]
+	ends := r.ends[:0] // each elem's end in attrs
 	title := -1
 	for {
 		switch z.Next() {
 		case html.ErrorToken:
-			if z.Err() == io.EOF {
-				return out, nil
+			r.elems, r.attrs, r.ends = elems, attrs, ends
+			if z.Err() != io.EOF {
+				return nil, z.Err()
 			}
-			return nil, z.Err()
+			out := slices.Clone(elems)
+			all := slices.Clone(attrs)
+			start := 0
+			for i, end := range ends {
+				out[i].Attr = all[start:end:end]
+				start = end
+			}
+			clear(elems) // let go of the strings
+			clear(attrs)
+			return out, nil
 		case html.StartTagToken, html.SelfClosingTagToken:
 			title = -1
 			tag, more := z.TagName()
 			keep := kept(tag)
-			e := elem{Data: name(tag)}
+			n := len(attrs)
 			for more {
 				var k, v []byte
 				k, v, more = z.TagAttr()
 				if keep || string(k) == "id" {
-					e.Attr = append(e.Attr, attribute{Key: name(k), Val: string(v)})
+					attrs = append(attrs, attribute{Key: name(k), Val: string(v)})
 				}
 			}
-			if !keep && len(e.Attr) == 0 {
+			if !keep && len(attrs) == n {
 				continue
 			}
-			out = append(out, e)
-			if e.Data == "title" {
-				title = len(out) - 1
+			elems = append(elems, elem{Data: name(tag)})
+			ends = append(ends, len(attrs))
+			if string(tag) == "title" {
+				title = len(elems) - 1
 			}
 		case html.TextToken:
 			if title >= 0 {
-				out[title].Text += string(z.Text())
+				elems[title].Text += string(z.Text())
 			}
 		case html.EndTagToken:
 			title = -1
@@ -311,7 +326,7 @@ func readPages(fsys fs.FS, pages map[string]*page) error {
 			if err != nil {
 				return err
 			}
-			if pg.elems, err = tokenize(data); err != nil {
+			if pg.elems, err = tokenize(data, r); err != nil {
 				return &diag.Error{File: rel, Msg: "cannot read HTML: " + err.Error()}
 			}
 			return nil
@@ -320,10 +335,14 @@ func readPages(fsys fs.FS, pages map[string]*page) error {
 	return g.Wait()
 }
 
-// reader holds one worker's file buffer, reused from page to page; the
-// tags read from a page are copied out of it.
+// reader holds one worker's file buffer and scratch lists of tags,
+// reused from page to page; the tags read from a page are copied out of
+// them.
 type reader struct {
-	file bytes.Buffer
+	file  bytes.Buffer
+	elems []elem
+	attrs []attribute
+	ends  []int
 }
 
 var readers = sync.Pool{New: func() any { return new(reader) }}
