@@ -113,10 +113,14 @@ func cannotCreate(dest string, err error) error {
 // folder's own mode, made 0755, shows). A file published already holds
 // with the same bytes and mode, that is a regular file of this user's
 // with no other name, is linked from there instead (see reuse); any other
-// file is written anew. Nothing in published is changed. Files are
-// written on all cores. A file it cannot write is an error naming it, the
-// first in the tree's order; what was written is then left for Swap's
-// caller to remove.
+// file is written anew. Nothing in published is changed. A file it cannot
+// write is an error naming it, the first in the tree's order; what was
+// written is then left for Swap's caller to remove.
+//
+// Files are compared and linked on all cores, but made one at a time,
+// alongside: making files in one folder at once makes them wait for each
+// other in the file system (on ext4, writing the 1,000-page site into an
+// empty folder took as long on two cores as on one, and twice the CPU).
 func Write(tree fs.FS, staging, published string) error {
 	st, err := os.Stat(staging)
 	if err != nil {
@@ -145,39 +149,46 @@ func Write(tree fs.FS, staging, published string) error {
 		return err
 	}
 	errs := make([]error, len(files))
+	type file struct {
+		i    int
+		data []byte
+	}
+	fresh := make(chan file, len(files)) // the files to make
+	made := make(chan struct{})
+	go func() {
+		defer close(made)
+		for f := range fresh {
+			p := filepath.Join(staging, filepath.FromSlash(files[f.i]))
+			if err := os.WriteFile(p, f.data, 0o644); err != nil {
+				errs[f.i] = &diag.Error{File: p, Msg: "cannot write it: " + diag.Cause(err).Error()}
+			}
+		}
+	}()
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(files)) {
 		wg.Go(func() {
 			var buf []byte
 			for i := int(next.Add(1)) - 1; i < len(files); i = int(next.Add(1)) - 1 {
-				errs[i] = writeFile(tree, files[i], staging, published, mode, &buf)
+				name := files[i]
+				data, err := fs.ReadFile(tree, name)
+				if err != nil {
+					errs[i] = &diag.Error{File: name, Msg: "cannot read it from the built site: " + diag.Cause(err).Error()}
+					continue
+				}
+				if !reuse(filepath.Join(published, filepath.FromSlash(name)), filepath.Join(staging, filepath.FromSlash(name)), data, mode, &buf) {
+					fresh <- file{i, data}
+				}
 			}
 		})
 	}
 	wg.Wait()
+	close(fresh)
+	<-made
 	for _, err := range errs {
 		if err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// writeFile writes the file name of tree into staging, or links it from
-// published if it is there already (see reuse). buf is the worker's
-// buffer for reading published files.
-func writeFile(tree fs.FS, name, staging, published string, mode fs.FileMode, buf *[]byte) error {
-	data, err := fs.ReadFile(tree, name)
-	if err != nil {
-		return &diag.Error{File: name, Msg: "cannot read it from the built site: " + diag.Cause(err).Error()}
-	}
-	p := filepath.Join(staging, filepath.FromSlash(name))
-	if reuse(filepath.Join(published, filepath.FromSlash(name)), p, data, mode, buf) {
-		return nil
-	}
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		return &diag.Error{File: p, Msg: "cannot write it: " + diag.Cause(err).Error()}
 	}
 	return nil
 }
