@@ -25,7 +25,7 @@ import (
 // caches) and its own server port, so nothing leaks from one test to the
 // next.
 //
-// The offline, update and precache tests run in every engine, each as a
+// The offline, update, precache and fault tests run in every engine, each as a
 // subtest named for it (TestOffline/chromium, TestOffline/firefox,
 // TestOffline/webkit): inEachEngine. The other tests need the DevTools
 // protocol and run in Chromium only.

@@ -1,7 +1,7 @@
 // Package e2e holds the guide's browser tests. They build the real site
 // with the pipeline, serve it under a sub-path (/okc/guide/) from a local
 // test server, and drive real browsers (internal/browsertest) to check
-// what a visitor gets. The offline, update and precache tests run in
+// what a visitor gets. The offline, update, precache and fault tests run in
 // Chromium, Firefox ESR and WebKitGTK, each as a subtest named for the
 // engine; the others drive Chromium through the DevTools protocol
 // (github.com/chromedp/chromedp):
@@ -20,6 +20,10 @@
 //     fetched again, an install that fails is resumed without downloading
 //     any file twice (counted at the server), and a broken deploy leaves
 //     the saved version whole offline;
+//   - the faults of the field end well: a file that fails for a whole
+//     visit, a download that never answers, two deploys close together,
+//     a cache deleted under an install, the network gone right after a
+//     hand-over;
 //   - the page says when the guide is saved, in its language, and offline
 //     says when the saved copy is older than the site's limit;
 //   - no request leaves the site's origin;

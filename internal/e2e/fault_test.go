@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/okcguide/guide/internal/browsertest"
 )
 
 // The weak-signal and deploy faults: the service worker's downloads always
@@ -94,8 +96,11 @@ func expectDownloadedOnly(t *testing.T, when string, got map[string]int, want ..
 // and a margin), after trying each file once and again after each retry
 // delay: every try reaches the server, as a failed answer's body does not
 // keep its connection busy. The next visit saves the guide, downloading
-// only those files, and the guide then works offline.
-func TestFaultFileFailsWholeVisit(t *testing.T) {
+// only those files (all of them again where the engine empties a failed
+// install's caches: see resumesInstall), and the guide then works offline.
+func TestFaultFileFailsWholeVisit(t *testing.T) { inEachEngine(t, testFaultFileFailsWholeVisit) }
+
+func testFaultFileFailsWholeVisit(t *testing.T) {
 	s := newSite(t, "")
 	missing := []string{"es/offline.html", "offline.html"}
 	for _, p := range missing {
@@ -131,6 +136,7 @@ func TestFaultFileFailsWholeVisit(t *testing.T) {
 			t.Fatalf("%s was downloaded while it failed", p)
 		}
 	}
+	resumes := resumesInstall(t, ctx)
 
 	// The next visit: the host answers again.
 	for _, p := range missing {
@@ -143,12 +149,19 @@ func TestFaultFileFailsWholeVisit(t *testing.T) {
 		t.Fatal(err)
 	}
 	expectSaved(t, ctx, s)
-	expectDownloadedOnly(t, "the next visit", s.downloaded(), missing...)
-
-	if err := goOffline(ctx); err != nil {
-		t.Fatal(err)
+	if resumes {
+		expectDownloadedOnly(t, "the next visit", s.downloaded(), missing...)
+	} else {
+		t.Logf("webkit kept none of the %d files the failed install downloaded, so the next install downloaded them again; only the missing files are checked", len(first))
+		got := s.downloaded()
+		for _, p := range missing {
+			if got := got[p]; got != 1 {
+				t.Errorf("the next visit: %s downloaded %d times, want once", p, got)
+			}
+		}
 	}
-	s.Srv.Close()
+
+	s.offline(t, ctx)
 	for _, p := range missing {
 		if err := navigate(ctx, s.URL(path.Dir(p)+"/nope.html")); err != nil {
 			t.Fatal(err)
@@ -164,10 +177,13 @@ func TestFaultFileFailsWholeVisit(t *testing.T) {
 // FETCH_TIMEOUT. Here the file then fails on every retry too, so the first
 // visit's install fails; the reader has meanwhile left, and comes back
 // while that install is still stuck. The page of that second visit waits
-// it out and saves the guide, downloading only the missing file, within
+// it out and saves the guide, downloading only the missing file (or, in
+// WebKitGTK, every file a second time but never more), within
 // the timeout and the retry delays plus a margin. That page then follows
 // the registration it made, so it sees the next deploy.
-func TestFaultNoAnswer(t *testing.T) {
+func TestFaultNoAnswer(t *testing.T) { inEachEngine(t, testFaultNoAnswer) }
+
+func testFaultNoAnswer(t *testing.T) {
 	s := newSite(t, "")
 	missing := "about.html"
 	timeout := s.workerNumber(t, "FETCH_TIMEOUT")
@@ -213,10 +229,20 @@ func TestFaultNoAnswer(t *testing.T) {
 	if downloads[missing] != 1 {
 		t.Errorf("%s downloaded %d times, want once", missing, downloads[missing])
 	}
+	// WebKitGTK empties the caches of the failed first install (see
+	// resumesInstall), so there the new install downloads again what the
+	// first one had: twice in all, never more.
+	again := 0
 	for p, n := range downloads {
-		if n != 1 {
+		switch {
+		case n == 2 && p != missing && engine(t) == browsertest.WebKit:
+			again++
+		case n != 1:
 			t.Errorf("%s downloaded %d times, want once", p, n)
 		}
+	}
+	if again > 0 {
+		t.Logf("webkit downloaded %d of the %d files twice: it kept none of what the failed install had", again, len(downloads))
 	}
 
 	// A deploy now reaches this page when the reader comes back to it.
@@ -235,7 +261,9 @@ func TestFaultNoAnswer(t *testing.T) {
 // (Chromium waits), v2 must not delete v3's cache. Either way v3's install
 // ends well, v3 takes over at the next navigation, and offline every page
 // is v3's, whole, with only v3's cache left.
-func TestFaultTwoDeploys(t *testing.T) {
+func TestFaultTwoDeploys(t *testing.T) { inEachEngine(t, testFaultTwoDeploys) }
+
+func testFaultTwoDeploys(t *testing.T) {
 	s, ctx := savedV1(t)
 	pages := s.pages(t)
 	other := s.otherPage(t)
@@ -307,6 +335,10 @@ func TestFaultTwoDeploys(t *testing.T) {
 // clearing storage) must not take over with no cache: its install fails,
 // and the saved version stays whole offline.
 func TestFaultCacheDeletedUnderInstall(t *testing.T) {
+	inEachEngine(t, testFaultCacheDeletedUnderInstall)
+}
+
+func testFaultCacheDeletedUnderInstall(t *testing.T) {
 	s, ctx := savedV1(t)
 	pages := s.pages(t)
 	s.rebuild(t, marked(t, s.Src, "v2"))
@@ -343,7 +375,9 @@ func TestFaultCacheDeletedUnderInstall(t *testing.T) {
 // network off before the hand-over, Chromium sometimes opens that page
 // with no worker in charge, so its CSS and JS are not loaded at all; not
 // yet fixed, so not checked here.)
-func TestFaultHandOverOffline(t *testing.T) {
+func TestFaultHandOverOffline(t *testing.T) { inEachEngine(t, testFaultHandOverOffline) }
+
+func testFaultHandOverOffline(t *testing.T) {
 	s, ctx := savedV1(t)
 	pages := s.pages(t)
 	s.rebuild(t, marked(t, s.Src, "v2"))
@@ -373,14 +407,11 @@ func waitCSS(ctx context.Context, want string) error {
 		`(async () => 'CSS from ' + (document.body ? getComputedStyle(document.body).getPropertyValue('--build') : 'no body') + '; ' + await `+swState+`)()`)
 }
 
-// expectOffline cuts the network and stops the server, then opens each
+// expectOffline takes the reader offline (site.offline), then opens each
 // page and fails unless it has its own h1 and the CSS of version want.
 func expectOffline(t *testing.T, ctx context.Context, s *site, pages []string, want string) {
 	t.Helper()
-	if err := goOffline(ctx); err != nil {
-		t.Fatal(err)
-	}
-	s.Srv.Close()
+	s.offline(t, ctx)
 	for _, p := range pages {
 		if err := navigate(ctx, s.URL(p)); err != nil {
 			t.Fatalf("offline: %v", err)
