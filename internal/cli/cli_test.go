@@ -150,6 +150,29 @@ type pageProbe struct {
 	began chan struct{} // closed when the first page begins
 }
 
+// A content error stops render: the content check runs alongside it, and
+// its error (here in the last of 400 pages) ends the build before Hugo
+// has begun most pages. The error is the check's, at its line.
+func TestContentErrorStopsRender(t *testing.T) {
+	const pages = 400
+	src := sitetest.Synthetic(t, pages)
+	rendering := probePages(t, src)
+	sitetest.Edit(t, src, fmt.Sprintf("content/bench/page-%d.md", pages-1), `phone "emergency"`, `phone "fire"`)
+	dest := filepath.Join(t.TempDir(), "public")
+	code, _, stderr := run("build", "-source", src, "-destination", dest)
+	if code != 1 || !strings.Contains(stderr, fmt.Sprintf(`content/bench/page-%d.md:`, pages-1)) || !strings.Contains(stderr, `names "fire"`) {
+		t.Fatalf("exit %d, want 1 and the check's error about the phone shortcode; stderr:\n%s", code, stderr)
+	}
+	n := rendering.pages.Load()
+	t.Logf("Hugo began %d of more than %d pages", n, pages)
+	if n >= pages/2 {
+		t.Errorf("Hugo began %d of more than %d pages after the content check failed: render did not stop", n, pages)
+	}
+	if _, err := os.Stat(dest); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a build with a content error wrote %s", dest)
+	}
+}
+
 // probePages makes each regular page of the site in src fetch an address
 // of its own from a server of the test's as its layout begins (Hugo's
 // resources.GetRemote; the address is new in every build, so that Hugo's

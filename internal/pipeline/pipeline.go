@@ -1,7 +1,8 @@
 // Package pipeline runs the guide's build from source to published folder:
 //
-//	settings (hugo.toml, read once) → check (lint)
-//	  → render (Hugo, into one output tree in memory)
+//	settings (hugo.toml, read once)
+//	  → check (lint) alongside render (Hugo, into one output tree in
+//	    memory)
 //	  → structure (rules on Hugo's page model: front matter, translation
 //	    parity, #fragments, shortcuts) alongside offline (icons, preview
 //	    images, QR codes, precache list, sw.js, _headers, added to the
@@ -70,8 +71,9 @@ type Summary struct {
 	noQR bool
 }
 
-// StageTime is one stage's wall time. Structure runs alongside offline
-// and verify, so the times add up to more than the build's.
+// StageTime is one stage's wall time. The content check runs alongside
+// render, and structure alongside offline and verify, so the times add up
+// to more than the build's.
 type StageTime struct {
 	Name string
 	Took time.Duration
@@ -136,21 +138,41 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 	if opts.Preview {
 		budgets = settings.Budgets{}
 	}
-	checkStart := time.Now()
-	outlines, err := checkContent(cfg, opts.Log)
-	if err != nil {
-		return nil, err
+	// The content check runs alongside render, which writes only to
+	// memory: its errors win, and stop render.
+	renderCtx, stopRender := context.WithCancel(ctx)
+	defer stopRender()
+	checks := make(chan contentCheck, 1)
+	go func() {
+		t := time.Now()
+		outlines, err := checkContent(cfg, opts.Log)
+		if err != nil {
+			stopRender()
+		}
+		checks <- contentCheck{outlines, err, StageTime{"check", time.Since(t)}}
+	}()
+	renderStart := time.Now()
+	site, renderErr := render.Render(renderCtx, cfg, &hugoLog)
+	rendered := StageTime{"render", time.Since(renderStart)}
+	checked := <-checks
+	if checked.err != nil {
+		return nil, checked.err
 	}
-	checked := StageTime{"check", time.Since(checkStart)}
-	// Ctrl-C during the check stops here, before render writes anything.
+	if opts.Log != nil {
+		opts.Log.Write(hugoLog.Bytes())
+	}
+	// Ctrl-C during the check or render stops here, with nothing written.
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if renderErr != nil {
+		return nil, renderErr
 	}
 	staging, err := publish.Prepare(dest)
 	if err != nil {
 		return nil, err
 	}
-	sum, tree, err := stages(ctx, cfg, budgets, opts, &hugoLog, outlines)
+	sum, tree, err := stages(ctx, cfg, site, budgets, opts, checked.outlines)
 	if err == nil {
 		err = ctx.Err()
 	}
@@ -167,7 +189,7 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 		os.RemoveAll(staging)
 		return nil, err
 	}
-	sum.Stages = append(append([]StageTime{checked}, sum.Stages...), StageTime{"publish", time.Since(t)})
+	sum.Stages = append(append([]StageTime{checked.took, rendered}, sum.Stages...), StageTime{"publish", time.Since(t)})
 	if sum.noQR && opts.Log != nil {
 		fmt.Fprintln(opts.Log, NoQRNote)
 	}
@@ -275,19 +297,18 @@ func checkContent(site *settings.Site, log io.Writer) (map[string]*lint.Outline,
 	return res.Outlines, nil
 }
 
-// stages renders the site and checks it, and returns its output tree,
-// unpublished. Hugo's warnings, in hugoLog, go to opts.Log. outlines are
-// the pages' shapes from the check, for structure.
-func stages(ctx context.Context, cfg *settings.Site, budgets settings.Budgets, opts Options, hugoLog *bytes.Buffer, outlines map[string]*lint.Outline) (*Summary, afero.Fs, error) {
-	renderStart := time.Now()
-	site, err := render.Render(ctx, cfg, hugoLog)
-	if opts.Log != nil {
-		opts.Log.Write(hugoLog.Bytes())
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	rendered := StageTime{"render", time.Since(renderStart)}
+// contentCheck is what the content check found: the pages' outlines, for
+// structure, or its errors.
+type contentCheck struct {
+	outlines map[string]*lint.Outline
+	err      error
+	took     StageTime
+}
+
+// stages checks the rendered site and returns its output tree,
+// unpublished. outlines are the pages' shapes from the content check, for
+// structure.
+func stages(ctx context.Context, cfg *settings.Site, site *render.Site, budgets settings.Budgets, opts Options, outlines map[string]*lint.Outline) (*Summary, afero.Fs, error) {
 	// The rules on Hugo's model of the pages run alongside offline and
 	// verify, which read the rendered files. Their errors, about the
 	// content, win over what offline or verify say about the same pages.
@@ -307,7 +328,7 @@ func stages(ctx context.Context, cfg *settings.Site, budgets settings.Budgets, o
 	if err != nil {
 		return nil, nil, err
 	}
-	sum.Stages = append([]StageTime{rendered, structureTook}, tm.stages...)
+	sum.Stages = append([]StageTime{structureTook}, tm.stages...)
 	return sum, site.Files, nil
 }
 

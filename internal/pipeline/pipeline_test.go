@@ -388,11 +388,11 @@ func TestOneContentSecurityPolicy(t *testing.T) {
 	}
 }
 
-// Ctrl-C during the content check stops the build before render: no
-// staging folder is made (nor even the destination's parent folder, which
-// the publish stage creates before render) and the destination is not
-// touched.
-func TestCancelledDuringCheckStopsBeforeRender(t *testing.T) {
+// Ctrl-C during the content check and render stops the build before
+// publish: no staging folder is made (nor even the destination's parent
+// folder, which the publish stage creates first) and the destination is
+// not touched.
+func TestCancelledBeforePublishPreparesNothing(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "not-yet", "public")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
