@@ -1,6 +1,7 @@
-// Package lint is the content check that runs before render, first in
-// both `guide check` and `guide build` (package pipeline runs it, and
-// renders only when it finds no error). It reads every markdown page
+// Package lint is the content check of `guide check` and `guide build`
+// (package pipeline runs it: before render in guide check, which renders
+// only when it finds no error; alongside render in guide build, which
+// stops render and fails when it finds one). It reads every markdown page
 // under content/ the way Hugo will (front matter split off by Hugo's own
 // page lexer, shortcodes kept as opaque tokens, the body parsed by Hugo's
 // own markdown converter as [markup] in hugo.toml sets it up, which

@@ -197,10 +197,11 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 	return sum, nil
 }
 
-// Check is guide check: the content check a build runs first, on the
-// same safeguards, without publishing. The linter runs; when it finds no
-// error, the site is rendered, in memory, for the rules on Hugo's model of it (package structure), whose errors, or
-// render's, join the linter's. Hugo's warnings go to log, if not nil. When
+// Check is guide check: the content check a build runs, on the same
+// safeguards, without publishing. The linter runs; when it finds no
+// error, the site is rendered, in memory, for the rules on Hugo's model
+// of it (package structure), whose errors, or render's, join the
+// linter's. Hugo's warnings go to log, if not nil. When
 // ctx is cancelled, Check returns ctx's error.
 func Check(ctx context.Context, source string, log io.Writer) (*lint.Result, error) {
 	src, err := filepath.Abs(source)
