@@ -154,6 +154,9 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 	renderStart := time.Now()
 	site, renderErr := render.Render(renderCtx, cfg, &hugoLog)
 	rendered := StageTime{"render", time.Since(renderStart)}
+	if site != nil {
+		defer site.Close()
+	}
 	checked := <-checks
 	if checked.err != nil {
 		return nil, checked.err
@@ -226,6 +229,9 @@ func Check(ctx context.Context, source string, log io.Writer) (*lint.Result, err
 		return res, err
 	}
 	site, err := render.Render(ctx, cfg, log)
+	if site != nil {
+		defer site.Close()
+	}
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}

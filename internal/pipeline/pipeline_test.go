@@ -13,9 +13,11 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/html"
@@ -461,4 +463,40 @@ func names(tree map[string][]byte) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Builds in one process leave nothing running: a build that fails the
+// content check (Hugo's site was made alongside it and is thrown away), one
+// that fails in render and one that succeeds each close Hugo's site, whose
+// caches keep a goroutine each until then. Preview runs a build on every
+// save, for hours.
+func TestBuildsLeaveNothingRunning(t *testing.T) {
+	good := sitetest.CopySite(t)
+	badContent := sitetest.CopySite(t)
+	sitetest.Edit(t, badContent, "content/community.md", "---\n\n", "---\n\n{{< phone \"fire\" >}}\n\n")
+	badTemplate := sitetest.CopySite(t)
+	sitetest.Edit(t, badTemplate, "layouts/page.html", `{{ define "main" }}`, `{{ define "main" }}{{ .Nope }}`)
+	dest := filepath.Join(t.TempDir(), "public")
+	builds := func() {
+		for _, src := range []string{good, badContent, badTemplate} {
+			_, err := pipeline.Build(context.Background(), pipeline.Options{Source: src, Dest: dest})
+			if (err == nil) != (src == good) {
+				t.Fatalf("build of %s: %v", filepath.Base(src), err)
+			}
+		}
+	}
+	builds() // what Hugo starts once per process
+	before := runtime.NumGoroutine()
+	const rounds = 3
+	for range rounds {
+		builds()
+	}
+	// A closed cache's goroutine ends soon after, not at once.
+	after := runtime.NumGoroutine()
+	for deadline := time.Now().Add(5 * time.Second); after > before && time.Now().Before(deadline); after = runtime.NumGoroutine() {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if after > before {
+		t.Errorf("%d goroutines before %d rounds of three builds, %d after: the builds left Hugo's sites open", before, rounds, after)
+	}
 }

@@ -54,7 +54,8 @@ type Site struct {
 	// BaseURL is the guide's public address (absolute, ending in /), or ""
 	// when the build does not know where the guide will live.
 	BaseURL string
-	// Hugo is Hugo's model of the built site, for the rules that check it.
+	// Hugo is Hugo's model of the built site, for the rules that check it,
+	// until Close.
 	Hugo *hugolib.HugoSites
 	// Files is the site's output tree, in memory: every file Hugo wrote,
 	// at its path from the site's root. Later stages add their files to
@@ -71,6 +72,9 @@ func Render(ctx context.Context, cfg *settings.Site, log io.Writer) (*Site, erro
 	base := cfg.BaseURL
 	site, err := renderOnce(ctx, cfg, log, base, graces[0])
 	if ctx.Err() != nil {
+		if site != nil {
+			site.Close()
+		}
 		return nil, ctx.Err()
 	}
 	var stuck *stuckError
@@ -82,6 +86,9 @@ func Render(ctx context.Context, cfg *settings.Site, log io.Writer) (*Site, erro
 	}
 	site, err = secondBuild(ctx, cfg, log, base, stuck.listed)
 	if ctx.Err() != nil {
+		if site != nil {
+			site.Close()
+		}
 		return nil, ctx.Err()
 	}
 	if errors.As(err, &stuck) {
@@ -217,18 +224,25 @@ func renderOnce(ctx context.Context, cfg *settings.Site, log io.Writer, base str
 		}
 	}
 	capture.flush()
-	if ctx.Err() != nil {
+	// Hugo's build has ended: a site that is not handed on is closed, so
+	// that its caches and their goroutines go with it.
+	switch n := logger.LoggCount(logg.LevelError); {
+	case ctx.Err() != nil:
+		sites.Close()
 		return nil, ctx.Err()
-	}
-	if err != nil {
+	case err != nil:
+		sites.Close()
 		return nil, convert(src, capture, err)
-	}
-	if n := logger.LoggCount(logg.LevelError); n > 0 {
+	case n > 0:
+		sites.Close()
 		return nil, convert(src, capture, fmt.Errorf("logged %d error(s)", n))
 	}
-
 	return &Site{BaseURL: base, Hugo: sites, Files: written.Fs}, nil
 }
+
+// Close ends Hugo's model of the site (its caches and the goroutines that
+// keep them) once no rule needs it; the output tree stays.
+func (s *Site) Close() error { return s.Hugo.Close() }
 
 // listedPages is how many pages Hugo lists in a stuck build, or 0 if
 // Hugo cannot say within a second.
