@@ -14,8 +14,8 @@
  *   unchanged are copied from an older cache of ours, and only the rest are
  *   downloaded, a few at a time. A download that fails on the network, with
  *   a 5xx, 408 or 429, or that stops moving for FETCH_TIMEOUT, is tried
- *   again after a short wait; a failed answer's body is cancelled first, so
- *   it does not hold a connection. If an entry still fails, the install
+ *   again after a short wait; a failed answer's request is aborted first, so
+ *   its body, which may never end, does not hold a connection. If an entry still fails, the install
  *   fails, in bounded time: the worker already in charge keeps serving the
  *   old version whole, and the next attempt (the next page opened, or the
  *   connection coming back) downloads only what is missing. An install
@@ -118,8 +118,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // fetchWhole fetches url and reads its body whole, giving up (AbortError)
 // when nothing arrives for FETCH_TIMEOUT. It returns the answer's status
-// and a plain copy of it, or for a failed answer its body cancelled, so
-// that its connection is free for the next try. The copy is never a
+// and a plain copy of it, or for a failed answer the request aborted, so
+// that its connection is free for the next try (cancelling the body alone
+// leaves Firefox holding the connection while the body comes). The copy is never a
 // redirect: many hosts redirect index.html to ./ (Go's file server,
 // Cloudflare Pages) or about.html to about (Netlify's pretty URLs); the
 // body is still the guide's own file, but a browser refuses a redirected
@@ -135,7 +136,7 @@ async function fetchWhole(url) {
     moving();
     const res = await fetch(url, { cache: 'reload', credentials: 'same-origin', signal: abort.signal });
     if (res.status !== 200 || res.type !== 'basic' || !res.url.startsWith(SCOPE)) {
-      if (res.body) res.body.cancel().catch(() => {});
+      abort.abort();
       return { res };
     }
     const parts = [];

@@ -92,10 +92,11 @@ func expectDownloadedOnly(t *testing.T, when string, got map[string]int, want ..
 }
 
 // TestFaultFileFailsWholeVisit: two files that answer 503 for a whole
-// first visit make that install fail, in bounded time (the retry delays
-// and a margin), after trying each file once and again after each retry
-// delay: every try reaches the server, as a failed answer's body does not
-// keep its connection busy. The next visit saves the guide, downloading
+// first visit, each with an error page that never ends, make that install
+// fail, in bounded time (the retry delays and a margin), after trying each
+// file once and again after each retry delay: every try reaches the
+// server, and the browser hangs up each failed answer, as the worker
+// cancels its body. The next visit saves the guide, downloading
 // only those files (all of them again where the engine empties a failed
 // install's caches: see resumesInstall), and the guide then works offline.
 func TestFaultFileFailsWholeVisit(t *testing.T) { inEachEngine(t, testFaultFileFailsWholeVisit) }
@@ -104,7 +105,7 @@ func testFaultFileFailsWholeVisit(t *testing.T) {
 	s := newSite(t, "")
 	missing := []string{"es/offline.html", "offline.html"}
 	for _, p := range missing {
-		s.fail(p, 503, 1000)
+		s.failEndless(p, 503, 1000)
 	}
 	delays := s.retryDelays(t)
 	bound := 10 * time.Second
@@ -128,6 +129,14 @@ func testFaultFileFailsWholeVisit(t *testing.T) {
 	for _, p := range missing {
 		if got, want := s.requests(p), 1+len(delays); got != want {
 			t.Errorf("%s was asked for %d times, want %d (every try reaches the server)", p, got, want)
+		}
+		// The browser hangs up each failed answer: the worker cancels its
+		// body, which would otherwise keep its connection busy.
+		for deadline := time.Now().Add(5 * time.Second); s.hungUp(p) < s.requests(p) && time.Now().Before(deadline); {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if got, want := s.hungUp(p), s.requests(p); got != want {
+			t.Errorf("%s: the browser hung up %d of its %d endless failed answers: their bodies keep connections busy", p, got, want)
 		}
 	}
 	first := s.downloaded()

@@ -42,19 +42,39 @@ type site struct {
 	failures  map[string]failure       // by path relative to the site's root
 	hangs     map[string]int           // how many more requests of a path get no answer
 	holds     map[string]chan struct{} // paths answered only once the channel closes
+	hangups   map[string]int           // endless failed answers the browser hung up, by path
 	release   chan struct{}            // closed when the test ends: held requests end
 }
 
-// failure is a status a path answers instead of its file, and how many
-// more times it does.
-type failure struct{ status, left int }
+// failure is a status a path answers instead of its file, how many more
+// times it does, and whether the answer's body never ends.
+type failure struct {
+	status, left int
+	endless      bool
+}
 
 // fail makes the service worker's next n downloads of rel (relative to
 // the site's root) answer status instead of the file.
 func (s *site) fail(rel string, status, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.failures[rel] = failure{status, n}
+	s.failures[rel] = failure{status: status, left: n}
+}
+
+// failEndless is fail with an error page that starts and never ends, as
+// from a host or proxy that stalls: the server holds each such answer
+// open until the browser hangs up (counted by hungUp) or the test ends.
+func (s *site) failEndless(rel string, status, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures[rel] = failure{status: status, left: n, endless: true}
+}
+
+// hungUp is how many endless failed answers of rel the browser hung up.
+func (s *site) hungUp(rel string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hangups[rel]
 }
 
 // hang makes the service worker's next n requests of rel (relative to the
@@ -148,9 +168,24 @@ func (s *site) hooks(h http.Handler) http.Handler {
 			s.mu.Lock()
 		}
 		if f := s.failures[rel]; fromWorker && f.left > 0 {
-			s.failures[rel] = failure{f.status, f.left - 1}
+			f.left--
+			s.failures[rel] = f
 			s.mu.Unlock()
-			http.Error(w, http.StatusText(f.status), f.status)
+			if !f.endless {
+				http.Error(w, http.StatusText(f.status), f.status)
+				return
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(f.status)
+			io.WriteString(w, "<!doctype html><title>"+http.StatusText(f.status)+"</title><p>")
+			http.NewResponseController(w).Flush()
+			select {
+			case <-r.Context().Done():
+				s.mu.Lock()
+				s.hangups[rel]++
+				s.mu.Unlock()
+			case <-s.release:
+			}
 			return
 		}
 		s.mu.Unlock()
@@ -194,7 +229,7 @@ func serveSite(t *testing.T, archive string, withBase bool) *site {
 	requireBrowser(t) // skip before the build when there is no browser
 	s := &site{Src: sitetest.Site(t, archive), Dir: filepath.Join(t.TempDir(), "public"),
 		downloads: map[string]int{}, asked: map[string]int{}, failures: map[string]failure{},
-		hangs: map[string]int{}, holds: map[string]chan struct{}{}, release: make(chan struct{})}
+		hangs: map[string]int{}, holds: map[string]chan struct{}{}, hangups: map[string]int{}, release: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.Handle(subPath, http.StripPrefix(strings.TrimSuffix(subPath, "/"), s.hooks(etag(s.Dir, http.FileServer(http.Dir(s.Dir))))))
 	s.Srv = httptest.NewUnstartedServer(mux)
