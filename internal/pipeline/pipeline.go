@@ -175,23 +175,29 @@ func Build(ctx context.Context, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A build that fails from here removes its staging folder; once Swap
+	// has put it in place, the staging path is Swap's to tidy.
+	swapped := false
+	defer func() {
+		if !swapped {
+			os.RemoveAll(staging)
+		}
+	}()
 	sum, tree, err := stages(ctx, cfg, site, budgets, opts, checked.outlines)
 	if err == nil {
 		err = ctx.Err()
 	}
 	if err != nil {
-		os.RemoveAll(staging)
 		return nil, err
 	}
 	t := time.Now()
 	if err := publish.Write(afero.NewIOFS(tree), staging, dest); err != nil {
-		os.RemoveAll(staging)
 		return nil, err
 	}
 	if err := publish.Swap(staging, dest); err != nil {
-		os.RemoveAll(staging)
 		return nil, err
 	}
+	swapped = true
 	sum.Stages = append(append([]StageTime{checked.took, rendered}, sum.Stages...), StageTime{"publish", time.Since(t)})
 	if sum.noQR && opts.Log != nil {
 		fmt.Fprintln(opts.Log, NoQRNote)
