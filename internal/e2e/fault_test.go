@@ -53,8 +53,6 @@ func (s *site) retryDelays(t *testing.T) []time.Duration {
 // the first install gave up.
 const installFailed = `navigator.serviceWorker.getRegistration().then(r => !r || (!r.installing && !r.waiting && !r.active))`
 
-// checkForUpdate asks the browser to look for a new sw.js now, without
-// waiting for the install it may start.
 // installEnds is a script that waits until the registration's new
 // worker, if any, is done installing, and returns its state then
 // ("installed", "activated", "redundant"), or "none" when there is no
@@ -76,6 +74,8 @@ func installEnds(update bool) string {
 	})()`
 }
 
+// checkForUpdate asks the browser to look for a new sw.js now, without
+// waiting for the install it may start.
 const checkForUpdate = `navigator.serviceWorker.getRegistration().then(r => { r.update().catch(() => {}); return true; })`
 
 // expectDownloadedOnly fails unless got counts exactly one download of
@@ -96,8 +96,8 @@ func expectDownloadedOnly(t *testing.T, when string, got map[string]int, want ..
 // fail, in bounded time (the retry delays and a margin), after trying each
 // file once and again after each retry delay: every try reaches the
 // server, and the browser hangs up each failed answer, as the worker
-// cancels its body. The next visit saves the guide, downloading
-// only those files (all of them again where the engine empties a failed
+// aborts its request. The next visit saves the guide, downloading only
+// those files (all of them again where the engine empties a failed
 // install's caches: see resumesInstall), and the guide then works offline.
 func TestFaultFileFailsWholeVisit(t *testing.T) { inEachEngine(t, testFaultFileFailsWholeVisit) }
 
@@ -130,8 +130,8 @@ func testFaultFileFailsWholeVisit(t *testing.T) {
 		if got, want := s.requests(p), 1+len(delays); got != want {
 			t.Errorf("%s was asked for %d times, want %d (every try reaches the server)", p, got, want)
 		}
-		// The browser hangs up each failed answer: the worker cancels its
-		// body, which would otherwise keep its connection busy.
+		// The browser hangs up each failed answer: the worker aborts its
+		// request, whose body would otherwise keep its connection busy.
 		for deadline := time.Now().Add(5 * time.Second); s.hungUp(p) < s.requests(p) && time.Now().Before(deadline); {
 			time.Sleep(50 * time.Millisecond)
 		}

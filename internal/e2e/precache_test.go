@@ -130,7 +130,7 @@ func testPrecacheNoRedownload(t *testing.T) {
 			t.Fatalf("the service worker never asked for %s", missing)
 		}
 	}
-	if err := until(ctx, 20*time.Second, `navigator.serviceWorker.getRegistration().then(r => !r || (!r.installing && !r.waiting && !r.active))`, swState); err != nil {
+	if err := until(ctx, 20*time.Second, installFailed, swState); err != nil {
 		t.Fatalf("the first install did not fail: %v", err)
 	}
 	first := s.downloaded()
@@ -172,7 +172,7 @@ func testPrecacheWhenBackOnline(t *testing.T) {
 	if err := navigate(ctx, s.URL("index.html")); err != nil {
 		t.Fatal(err)
 	}
-	if err := until(ctx, 20*time.Second, `navigator.serviceWorker.getRegistration().then(r => !r || (!r.installing && !r.waiting && !r.active))`, swState); err != nil {
+	if err := until(ctx, 20*time.Second, installFailed, swState); err != nil {
 		t.Fatalf("the first install did not fail: %v", err)
 	}
 	first := s.downloaded()
