@@ -262,20 +262,6 @@ func colorKey(c color.Color) string {
 	return fmt.Sprintf("%04x%04x%04x%04x", r, g, b, a)
 }
 
-func parseHex(s string) (color.RGBA, error) {
-	var c color.RGBA
-	c.A = 0xff
-	if len(s) != 7 || s[0] != '#' {
-		return c, fmt.Errorf("want a color like #0b3d91, got %q", s)
-	}
-	b, err := hex.DecodeString(s[1:])
-	if err != nil {
-		return c, fmt.Errorf("want a color like #0b3d91, got %q", s)
-	}
-	c.R, c.G, c.B = b[0], b[1], b[2]
-	return c, nil
-}
-
 // fingerprinted matches names Hugo gave a content hash, like
 // main.min.3b62…d322.css.
 var fingerprinted = regexp.MustCompile(`\.[0-9a-f]{64}\.[a-z0-9]+$`)

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/okcguide/guide/internal/diag"
+	"github.com/okcguide/guide/internal/settings"
 )
 
 // PreviewDir is where the link preview images are, under the site's root:
@@ -123,7 +124,7 @@ func drawPreview(svg []byte) ([]byte, error) {
 		if t.Size <= 0 {
 			return nil, bad("a <text> line needs a font-size: " + string(m))
 		}
-		col, err := parseHex(t.Fill)
+		col, err := settings.ParseColor(t.Fill)
 		if err != nil {
 			return nil, bad("<text> fill: " + err.Error())
 		}

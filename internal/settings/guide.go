@@ -34,7 +34,7 @@ type Guide struct {
 	// manifests' theme_color and the background of the maskable icons.
 	ThemeColor Color
 	// BackgroundColor is params.backgroundColor, the manifests'
-	// background_color.
+	// background_color (their template reads it from Hugo's params).
 	BackgroundColor Color
 	// CSP is params.csp, the pages' Content-Security-Policy: it has
 	// default-src 'self' and object-src 'none', and no unsafe- source.
@@ -61,6 +61,16 @@ type Color struct{ R, G, B uint8 }
 // RGBA makes Color a color.Color, opaque.
 func (c Color) RGBA() (r, g, b, a uint32) {
 	return color.RGBA{c.R, c.G, c.B, 0xff}.RGBA()
+}
+
+// ParseColor reads a color written #rrggbb, as in hugo.toml and the
+// SVGs the build draws.
+func ParseColor(s string) (Color, error) {
+	b, err := hex.DecodeString(strings.TrimPrefix(s, "#"))
+	if len(s) != 7 || s[0] != '#' || err != nil {
+		return Color{}, fmt.Errorf("want a color like #0b3d91, not %q", s)
+	}
+	return Color{b[0], b[1], b[2]}, nil
 }
 
 // String is the color as #rrggbb, in lower case.
@@ -192,12 +202,11 @@ func (c *checker) color(params hmaps.Params, key, what string) Color {
 		return Color{}
 	}
 	s, _ := v.(string)
-	b, err := hex.DecodeString(strings.TrimPrefix(s, "#"))
-	if len(s) != 7 || s[0] != '#' || err != nil {
+	col, err := ParseColor(s)
+	if err != nil {
 		c.bad([]string{"params", key}, "must be a color like #0b3d91, not %s", show(v))
-		return Color{}
 	}
-	return Color{b[0], b[1], b[2]}
+	return col
 }
 
 // csp reads params.csp, which the site must set: a policy on one line
