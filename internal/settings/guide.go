@@ -147,6 +147,7 @@ func (s *Site) readGuide() (Guide, diag.List) {
 	g.BackgroundColor = c.color(params, "backgroundColor", "the installed app's background while it starts")
 	g.CSP = c.csp(params)
 	c.perLanguage(params)
+	c.shortcuts()
 	return g, c.errs
 }
 
@@ -239,6 +240,35 @@ func (c *checker) perLanguage(params hmaps.Params) {
 			if !reflect.DeepEqual(own[k], params[k]) {
 				c.bad([]string{"languages", lang, "params", key}, "is set for one language, but one value serves them all: set it in [params] only")
 			}
+		}
+	}
+}
+
+// shortcuts checks each language's params.shortcuts, the pages its web
+// app manifest offers from the app's icon: a list of page names (that
+// each names a page, structure checks on Hugo's model of the site).
+func (c *checker) shortcuts() {
+	reported := map[string]bool{}
+	for _, lang := range slices.Sorted(maps.Keys(c.s.Hugo.LanguageConfigMap)) {
+		v, ok := c.s.Hugo.LanguageConfigMap[lang].Params["shortcuts"]
+		if !ok {
+			continue
+		}
+		list, ok := v.([]any)
+		for _, e := range list {
+			_, isName := e.(string)
+			ok = ok && isName
+		}
+		if ok {
+			continue
+		}
+		path := []string{"languages", lang, "params", "shortcuts"}
+		if c.s.Line(path...) == 0 {
+			path = []string{"params", "shortcuts"}
+		}
+		if key := strings.Join(path, "."); !reported[key] {
+			reported[key] = true
+			c.bad(path, `must be a list of page names, like ["is-it-an-emergency"], not %s`, show(v))
 		}
 	}
 }
