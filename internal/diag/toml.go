@@ -49,6 +49,13 @@ func DecodeTOML(file string, data []byte, v any, rule string, hints map[string]s
 // document does not parse there. Keys match without regard to case, as
 // Hugo matches them.
 func TOMLLine(data []byte, path ...string) int {
+	_, line := TOMLKey(data, path...)
+	return line
+}
+
+// TOMLKey is TOMLLine that also returns path as the document spells it
+// (like "params", "guide", "budgets", "PageGzip"), or nil with line 0.
+func TOMLKey(data []byte, path ...string) (written []string, line int) {
 	var p unstable.Parser
 	p.Reset(data)
 	var table []string // the table the following keys belong to
@@ -69,10 +76,10 @@ func TOMLLine(data []byte, path ...string) int {
 			continue
 		}
 		if equalFold(keys, path) {
-			return 1 + bytes.Count(data[:at.Offset], []byte("\n"))
+			return keys, 1 + bytes.Count(data[:at.Offset], []byte("\n"))
 		}
 	}
-	return 0
+	return nil, 0
 }
 
 // TOMLTable is a table or array-of-tables header of a TOML document: its

@@ -1,7 +1,6 @@
 package settings
 
 import (
-	"bytes"
 	"encoding/hex"
 	"fmt"
 	"image/color"
@@ -276,19 +275,11 @@ func (c *checker) shortcuts() {
 // written is the last key of path as hugo.toml spells it, and its line;
 // the key as given, and line 0, where hugo.toml does not set it.
 func (s *Site) written(path ...string) (name string, line int) {
-	name = path[len(path)-1]
-	line = s.Line(path...)
-	if line == 0 {
-		return name, 0
+	keys, line := diag.TOMLKey(s.file, path...)
+	if keys == nil {
+		return path[len(path)-1], 0
 	}
-	text := string(bytes.SplitN(s.file, []byte("\n"), line+1)[line-1])
-	head, _, _ := strings.Cut(text, "=")
-	if lower := strings.ToLower(head); len(lower) == len(head) {
-		if i := strings.LastIndex(lower, strings.ToLower(name)); i >= 0 {
-			name = head[i : i+len(name)]
-		}
-	}
-	return name, line
+	return keys[len(keys)-1], line
 }
 
 // whole reads a whole number: an integer, or a float with no fraction.
