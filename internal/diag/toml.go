@@ -45,9 +45,11 @@ func DecodeTOML(file string, data []byte, v any, rule string, hints map[string]s
 
 // TOMLLine returns the 1-based line of the TOML document data that sets
 // the key at path (like "params", "guide", "budgets", "pageGzip"), or that
-// opens the table or array of tables at path; 0 when nothing does or the
-// document does not parse there. Keys match without regard to case, as
-// Hugo matches them.
+// opens the table or array of tables at path; failing both, the first line
+// that sets a key or opens a table under path (a table at path may be made
+// only by its sub-tables, like [params.guide.lint] alone making
+// params.guide); 0 when nothing does or the document does not parse
+// there. Keys match without regard to case, as Hugo matches them.
 func TOMLLine(data []byte, path ...string) int {
 	_, line := TOMLKey(data, path...)
 	return line
@@ -75,11 +77,14 @@ func TOMLKey(data []byte, path ...string) (written []string, line int) {
 		default:
 			continue
 		}
-		if equalFold(keys, path) {
+		switch {
+		case equalFold(keys, path):
 			return keys, 1 + bytes.Count(data[:at.Offset], []byte("\n"))
+		case written == nil && len(keys) > len(path) && equalFold(keys[:len(path)], path):
+			written, line = keys[:len(path)], 1+bytes.Count(data[:at.Offset], []byte("\n"))
 		}
 	}
-	return nil, 0
+	return written, line
 }
 
 // TOMLTable is a table or array-of-tables header of a TOML document: its

@@ -33,6 +33,9 @@ tel = "+14052971212"
 		{[]string{"nonEmergency", "tel"}, 11},
 		{[]string{"tel"}, 0},
 		{[]string{"params", "guide", "budgets", "jsGzip"}, 0},
+		{[]string{"params"}, 2},                    // made by [params.guide]
+		{[]string{"params", "guide", "nested"}, 0}, // a key of budgets, not of guide
+		{[]string{"params", "guide", "budgets", "nested"}, 7},
 	} {
 		if got := diag.TOMLLine(doc, tc.path...); got != tc.want {
 			t.Errorf("TOMLLine(%q) = %d, want %d", tc.path, got, tc.want)
