@@ -1,6 +1,7 @@
 package render_test
 
 import (
+	"bytes"
 	"context"
 	"io/fs"
 	"os"
@@ -31,8 +32,16 @@ func TestRenderWritesOnlyToMemory(t *testing.T) {
 	if _, err := os.Stat(publishDir); !os.IsNotExist(err) {
 		t.Errorf("Hugo's publish folder exists after the render: %v", err)
 	}
-	if after := sitetest.ReadTree(t, src); len(after) != len(before) {
-		t.Errorf("the source had %d files before the render, %d after", len(before), len(after))
+	after := sitetest.ReadTree(t, src)
+	for name, data := range after {
+		if old, ok := before[name]; !ok || !bytes.Equal(old, data) {
+			t.Errorf("the render wrote %s in the source", name)
+		}
+	}
+	for name := range before {
+		if _, ok := after[name]; !ok {
+			t.Errorf("the render removed %s from the source", name)
+		}
 	}
 	tree := afero.NewIOFS(site.Files)
 	for _, name := range []string{"index.html", "es/index.html", "404.html", "sitemap.xml"} {
