@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"maps"
@@ -310,15 +311,18 @@ func TestWriteNamesTheFileItCannotWrite(t *testing.T) {
 }
 
 // Files are written on all cores, yet when several cannot be written the
-// error names the first of them in the tree's order, every time.
+// error names the first of them in the tree's order, every time. The
+// first of the files in the way is large, so that on two or more cores
+// its worker, copying it, reaches the writer after the others'.
 func TestWriteNamesTheFirstFileItCannotWrite(t *testing.T) {
 	m := fstest.MapFS{}
 	for i := range 40 {
 		m[fmt.Sprintf("p%02d.html", i)] = &fstest.MapFile{Data: []byte("x")}
 	}
+	m["p07.html"].Data = bytes.Repeat([]byte("x"), 32<<20)
 	for range 20 {
 		staging := t.TempDir()
-		for _, name := range []string{"p07.html", "p21.html", "p39.html"} {
+		for _, name := range []string{"p07.html", "p08.html", "p09.html"} {
 			if err := os.Mkdir(filepath.Join(staging, name), 0o755); err != nil {
 				t.Fatal(err)
 			}
