@@ -95,3 +95,35 @@ func TestRealFile(t *testing.T) {
 		}
 	}
 }
+
+// A check dated tomorrow, in UTC, may have been made today where it was
+// made: a day's grace lets it through. The day after is in the future
+// everywhere. (testdata/bad-check-future.txtar is dated 2999.)
+func TestCheckDateGrace(t *testing.T) {
+	a, err := txtar.ParseFile(filepath.Join("testdata", "bad-check-future.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var original []byte
+	for _, f := range a.Files {
+		if f.Name == "data/contacts.toml" {
+			original = f.Data
+		}
+	}
+	today := time.Now().UTC()
+	for _, tc := range []struct {
+		days int
+		ok   bool
+	}{{1, true}, {2, false}} {
+		date := today.AddDate(0, 0, tc.days).Format(time.DateOnly)
+		for i, f := range a.Files {
+			if f.Name == "data/contacts.toml" {
+				a.Files[i].Data = []byte(strings.Replace(string(original), "date = 2999-01-01", "date = "+date, 1))
+			}
+		}
+		_, err := contacts.Load(fixture(t, a))
+		if (err == nil) != tc.ok {
+			t.Errorf("a check dated %s (today is %s in UTC): %v, want accepted %v", date, today.Format(time.DateOnly), err, tc.ok)
+		}
+	}
+}
