@@ -308,21 +308,6 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
-// lineOf is the line of the repository's file name that starts with prefix.
-func lineOf(t *testing.T, name, prefix string) int {
-	data, err := os.ReadFile(filepath.Join(sitetest.RepoRoot(t), name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, l := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(l, prefix) {
-			return i + 1
-		}
-	}
-	t.Fatalf("%s has no line starting %q", name, prefix)
-	return 0
-}
-
 // Budgets fail the build with the page and its size; a budget that is
 // not a number of bytes fails it at its line of hugo.toml.
 func TestBudgets(t *testing.T) {
@@ -330,7 +315,7 @@ func TestBudgets(t *testing.T) {
 		{"pageGzip = 14336", "pageGzip = 1000", "budget: page with its CSS is"},
 		{"jsGzip = 6144", "jsGzip = 100", "budget: JavaScript is"},
 		{"precache = 307200", "precache = 10000", "budget: the precache list is"},
-		{"pageGzip = 14336", `pageGzip = "big"`, fmt.Sprintf("hugo.toml:%d: config: params.guide.budgets.pageGzip must be a whole number of bytes", lineOf(t, "hugo.toml", "pageGzip = "))},
+		{"pageGzip = 14336", `pageGzip = "big"`, fmt.Sprintf("hugo.toml:%d: config: params.guide.budgets.pageGzip must be a whole number of bytes", sitetest.LineOf(t, "hugo.toml", "pageGzip = "))},
 	} {
 		t.Run(tc.value, func(t *testing.T) {
 			src := sitetest.CopySite(t)

@@ -66,15 +66,7 @@ func TestCheckBaseURL(t *testing.T) {
 // alike, checked before anything is read. (What CheckBaseURL says about each address is TestCheckBaseURL's.)
 func TestBaseURLInConfig(t *testing.T) {
 	const real = `baseURL = "/"`
-	line := 0
-	for i, l := range strings.Split(string(readFile(t, filepath.Join(sitetest.RepoRoot(t), settings.File))), "\n") {
-		if l == real {
-			line = i + 1
-		}
-	}
-	if line == 0 {
-		t.Fatalf("hugo.toml has no line %s", real)
-	}
+	line := sitetest.LineOf(t, settings.File, real)
 	inConfig := func(u string) string {
 		return fmt.Sprintf(`hugo.toml:%d: config: baseURL %v; or "/" when the guide's address is not known`, line, settings.CheckBaseURL(u))
 	}
@@ -103,13 +95,4 @@ func TestBaseURLInConfig(t *testing.T) {
 			}
 		})
 	}
-}
-
-func readFile(t *testing.T, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }

@@ -17,6 +17,23 @@ import (
 	"github.com/okcguide/guide/internal/render"
 )
 
+// LineOf is the 1-based line of the repository's file name that starts
+// with prefix, the first such.
+func LineOf(t testing.TB, name, prefix string) int {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(RepoRoot(t), filepath.FromSlash(name)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(l, prefix) {
+			return i + 1
+		}
+	}
+	t.Fatalf("%s has no line starting %q", name, prefix)
+	return 0
+}
+
 // RepoRoot returns the repository root (the folder with go.mod).
 func RepoRoot(t testing.TB) string {
 	t.Helper()
